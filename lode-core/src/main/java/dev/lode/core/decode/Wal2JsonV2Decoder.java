@@ -1,0 +1,260 @@
+package dev.lode.core.decode;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.lode.core.ChangeKind;
+import dev.lode.core.Lsn;
+import dev.lode.core.TransactionInfo;
+import dev.lode.core.WalChange;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decoder of wal2json {@code format-version 2}: one JSON object per message, {@code B} and {@code C}
+ * around the changes of each transaction. It holds one change at a time, so transactions of any size
+ * flow through in bounded memory.
+ *
+ * @since 0.1.0
+ */
+public final class Wal2JsonV2Decoder implements WalDecoder {
+
+	static final JsonFactory JSON = JsonFactory.builder()
+		.streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+		.build();
+
+	private static final Map<String, String> OPTIONS;
+
+	static {
+		Map<String, String> options = new LinkedHashMap<>();
+		options.put("format-version", "2");
+		options.put("include-transaction", "1");
+		options.put("include-xids", "1");
+		options.put("include-timestamp", "1");
+		options.put("include-lsn", "1");
+		options.put("include-types", "1");
+		options.put("include-typmod", "0");
+		OPTIONS = Collections.unmodifiableMap(options);
+	}
+
+	private @Nullable TransactionInfo current;
+
+	@Override
+	public String plugin() {
+		return "wal2json";
+	}
+
+	@Override
+	public Map<String, String> slotOptions() {
+		return OPTIONS;
+	}
+
+	@Override
+	public void reset() {
+		this.current = null;
+	}
+
+	@Override
+	public void decode(ByteBuffer payload, Lsn messageLsn, DecodeSink sink) throws Exception {
+		Message message;
+		try (JsonParser parser = JSON.createParser(payload.array(), payload.arrayOffset() + payload.position(),
+				payload.remaining())) {
+			message = read(parser);
+		}
+		catch (JsonProcessingException ex) {
+			throw new WalDecodeException("wal2json v2: malformed message at " + messageLsn + ": " + ex.getOriginalMessage(),
+					ex);
+		}
+		catch (IOException ex) {
+			throw new WalDecodeException("wal2json v2: unreadable message at " + messageLsn, ex);
+		}
+		dispatch(message, messageLsn, sink);
+	}
+
+	private void dispatch(Message m, Lsn messageLsn, DecodeSink sink) throws Exception {
+		switch (m.action) {
+			case "B" -> {
+				if (this.current != null) {
+					throw new WalDecodeException("wal2json v2: BEGIN at " + messageLsn + " inside an open transaction");
+				}
+				TransactionInfo tx = new TransactionInfo(m.xid, (m.lsn != null) ? m.lsn : Lsn.INVALID,
+						(m.timestamp != null) ? Wal2JsonValues.timestamp(m.timestamp) : null);
+				this.current = tx;
+				sink.begin(tx);
+			}
+			case "C" -> {
+				TransactionInfo tx = requireTransaction(m, messageLsn);
+				this.current = null;
+				sink.commit(tx, (m.nextLsn != null) ? m.nextLsn : messageLsn);
+			}
+			case "I", "U", "D", "T" -> sink.change(change(m, requireTransaction(m, messageLsn), messageLsn));
+			case "M" -> {
+				if (!m.transactional) {
+					sink.message(messageLsn, nonNull(m.prefix), nonNull(m.content));
+				}
+			}
+			default -> throw new WalDecodeException("wal2json v2: unknown action '" + m.action + "' at " + messageLsn);
+		}
+	}
+
+	private static String nonNull(@Nullable String value) {
+		return (value != null) ? value : "";
+	}
+
+	private TransactionInfo requireTransaction(Message m, Lsn messageLsn) {
+		TransactionInfo tx = this.current;
+		if (tx == null) {
+			throw new WalDecodeException(
+					"wal2json v2: action '" + m.action + "' at " + messageLsn + " outside a transaction");
+		}
+		return tx;
+	}
+
+	private static WalChange change(Message m, TransactionInfo tx, Lsn messageLsn) {
+		if (m.schema == null || m.table == null) {
+			throw new WalDecodeException("wal2json v2: change at " + messageLsn + " without schema or table");
+		}
+		ChangeKind kind = switch (m.action) {
+			case "I" -> ChangeKind.INSERT;
+			case "U" -> ChangeKind.UPDATE;
+			case "D" -> ChangeKind.DELETE;
+			default -> ChangeKind.TRUNCATE;
+		};
+		return new WalChange(m.schema, m.table, kind, m.columns, m.identity, m.types, tx,
+				(m.lsn != null) ? m.lsn : messageLsn);
+	}
+
+	private static Message read(JsonParser parser) throws IOException {
+		if (parser.nextToken() != JsonToken.START_OBJECT) {
+			throw new WalDecodeException("wal2json v2: message is not a JSON object");
+		}
+		Message m = new Message();
+		String field;
+		while ((field = parser.nextFieldName()) != null) {
+			JsonToken token = parser.nextToken();
+			switch (field) {
+				case "action" -> m.action = text(parser, field);
+				case "xid" -> m.xid = (token == JsonToken.VALUE_NUMBER_INT) ? parser.getLongValue() : -1;
+				case "timestamp" -> m.timestamp = text(parser, field);
+				case "lsn" -> m.lsn = lsn(parser, field);
+				case "nextlsn" -> m.nextLsn = lsn(parser, field);
+				case "schema" -> m.schema = text(parser, field);
+				case "table" -> m.table = text(parser, field);
+				case "columns" -> readColumns(parser, m, m.columns);
+				case "identity" -> readColumns(parser, m, m.identity);
+				case "transactional" -> m.transactional = token == JsonToken.VALUE_TRUE;
+				case "prefix" -> m.prefix = text(parser, field);
+				case "content" -> m.content = text(parser, field);
+				default -> parser.skipChildren();
+			}
+		}
+		if (parser.currentToken() != JsonToken.END_OBJECT) {
+			throw new WalDecodeException("wal2json v2: message ended early");
+		}
+		if (m.action == null) {
+			throw new WalDecodeException("wal2json v2: message without \"action\"");
+		}
+		if (parser.nextToken() != null) {
+			throw new WalDecodeException("wal2json v2: trailing content after the message object");
+		}
+		return m;
+	}
+
+	private static @Nullable String text(JsonParser parser, String field) throws IOException {
+		JsonToken token = parser.currentToken();
+		if (token == JsonToken.VALUE_NULL) {
+			return null;
+		}
+		if (token != JsonToken.VALUE_STRING) {
+			throw new WalDecodeException("wal2json v2: \"" + field + "\" is not a string");
+		}
+		return parser.getText();
+	}
+
+	private static @Nullable Lsn lsn(JsonParser parser, String field) throws IOException {
+		String text = text(parser, field);
+		if (text == null) {
+			return null;
+		}
+		try {
+			return Lsn.parse(text);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new WalDecodeException("wal2json v2: \"" + field + "\" is not an LSN", ex);
+		}
+	}
+
+	private static void readColumns(JsonParser parser, Message m, Map<String, @Nullable Object> target)
+			throws IOException {
+		if (parser.currentToken() != JsonToken.START_ARRAY) {
+			throw new WalDecodeException("wal2json v2: column list is not an array");
+		}
+		while (parser.nextToken() == JsonToken.START_OBJECT) {
+			String name = null;
+			String type = null;
+			Object value = null;
+			boolean hasValue = false;
+			String field;
+			while ((field = parser.nextFieldName()) != null) {
+				parser.nextToken();
+				switch (field) {
+					case "name" -> name = text(parser, field);
+					case "type" -> type = text(parser, field);
+					case "value" -> {
+						value = Wal2JsonValues.read(parser, type);
+						hasValue = true;
+					}
+					default -> parser.skipChildren();
+				}
+			}
+			if (parser.currentToken() != JsonToken.END_OBJECT || name == null || !hasValue) {
+				throw new WalDecodeException("wal2json v2: column without name or value");
+			}
+			target.put(name, value);
+			if (type != null) {
+				m.types.putIfAbsent(name, type);
+			}
+		}
+		if (parser.currentToken() != JsonToken.END_ARRAY) {
+			throw new WalDecodeException("wal2json v2: column list ended early");
+		}
+	}
+
+	private static final class Message {
+
+		@Nullable String action;
+
+		long xid = -1;
+
+		@Nullable String timestamp;
+
+		@Nullable Lsn lsn;
+
+		@Nullable Lsn nextLsn;
+
+		@Nullable String schema;
+
+		@Nullable String table;
+
+		final Map<String, @Nullable Object> columns = new LinkedHashMap<>();
+
+		final Map<String, @Nullable Object> identity = new LinkedHashMap<>();
+
+		final Map<String, String> types = new LinkedHashMap<>();
+
+		boolean transactional;
+
+		@Nullable String prefix;
+
+		@Nullable String content;
+
+	}
+
+}

@@ -1,0 +1,42 @@
+package dev.lode.core.decode;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+import dev.lode.core.Lsn;
+
+/**
+ * Turns the payload of replication messages of one output plugin format into transaction
+ * boundaries and {@link dev.lode.core.WalChange}s. A decoder instance serves one stream and is used by
+ * one thread; it may keep state between messages (the open transaction).
+ *
+ * @since 0.1.0
+ */
+public interface WalDecoder {
+
+	/**
+	 * @return the logical decoding output plugin this decoder reads, e.g. {@code wal2json}
+	 */
+	String plugin();
+
+	/**
+	 * @return the plugin options to send with {@code START_REPLICATION}, in order
+	 */
+	Map<String, String> slotOptions();
+
+	/**
+	 * Decodes one XLogData payload.
+	 * @param payload the message payload (position to limit)
+	 * @param messageLsn the XLogData start LSN the driver reported for it
+	 * @param sink where to send what was decoded
+	 * @throws WalDecodeException if the payload is not valid for this format
+	 * @throws Exception whatever the sink threw
+	 */
+	void decode(ByteBuffer payload, Lsn messageLsn, DecodeSink sink) throws Exception;
+
+	/**
+	 * Forgets any partial transaction; called when a new stream starts.
+	 */
+	void reset();
+
+}

@@ -1,0 +1,406 @@
+package dev.lode.core.replication;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.lode.core.Lsn;
+import dev.lode.core.TransactionInfo;
+import dev.lode.core.WalChange;
+import dev.lode.core.decode.DecodeSink;
+import dev.lode.core.decode.WalDecoder;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replication session: validates the slot, streams from its confirmed position, decodes, hands
+ * each change to the {@link ChangeHandler} on the calling thread in commit order, and acknowledges a
+ * transaction's commit end LSN only after the handler returned for all of it. Owns no thread pool:
+ * {@link #run()} blocks the caller until {@link #stop(long)} or a failure.
+ *
+ * <p>The stream is read with {@code readPending()} polling (never the blocking {@code read()}, see
+ * pgjdbc #4328), pgjdbc's automatic flush is off, and a {@link StatusKeeper} keeps status updates going
+ * while listeners run.
+ *
+ * @since 0.1.0
+ */
+public final class ReplicationLoop {
+
+	private static final Logger logger = LoggerFactory.getLogger(ReplicationLoop.class);
+
+	private static final long FORCE_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+	private static final long WARNINGS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private final ReplicationSettings settings;
+
+	private final WalDecoder decoder;
+
+	private final ChangeHandler handler;
+
+	private final ReplicationObserver observer;
+
+	private final ReentrantLock streamLock = new ReentrantLock();
+
+	private final StatusKeeper.BusyClock busy = new StatusKeeper.BusyClock();
+
+	private final Set<String> loggedWarnings = new HashSet<>();
+
+	private volatile boolean running = true;
+
+	private volatile long stopDeadline;
+
+	private volatile @Nullable Connection connection;
+
+	private volatile @Nullable PGReplicationStream stream;
+
+	private volatile @Nullable SlotInfo slot;
+
+	private long keeperPeriodMillis;
+
+	private volatile boolean aborted;
+
+	private @Nullable AckTracker acks;
+
+	private boolean inTransaction;
+
+	private boolean forcePending;
+
+	private long lastForce;
+
+	/**
+	 * @param settings connection and slot settings
+	 * @param decoder the decoder for the slot's plugin format
+	 * @param handler receives the changes
+	 * @param observer receives health and metrics callbacks
+	 */
+	public ReplicationLoop(ReplicationSettings settings, WalDecoder decoder, ChangeHandler handler,
+			ReplicationObserver observer) {
+		this.settings = settings;
+		this.decoder = decoder;
+		this.handler = handler;
+		this.observer = observer;
+	}
+
+	/**
+	 * Connects and starts streaming: checks the driver, the server and the slot (creating it when
+	 * allowed), opens the replication connection and sends {@code START_REPLICATION}. Setup problems
+	 * surface here, synchronously, as {@link ReplicationSetupException}s.
+	 * @return the slot as it was when streaming started
+	 * @throws Exception a setup or connection error; {@link SlotInUseException} when another process
+	 * streams from the slot
+	 */
+	public SlotInfo open() throws Exception {
+		DriverVersion.check();
+		PgConnector connector = new PgConnector(this.settings);
+		SlotInfo slot;
+		long senderTimeoutMillis;
+		try (Connection plain = connector.openPlain()) {
+			slot = new SlotManager(plain).ensureSlot(this.settings.slotName(), this.decoder.plugin(),
+					this.settings.createSlot());
+			senderTimeoutMillis = walSenderTimeoutMillis(plain);
+		}
+		if (slot.active()) {
+			throw new SlotInUseException("Replication slot '" + slot.name() + "' is in use by process "
+					+ slot.activePid() + " (another lode instance or consumer)");
+		}
+		Connection replication = connector.openReplication();
+		try {
+			this.stream = start(replication);
+		}
+		catch (SQLException ex) {
+			closeQuietly(replication);
+			throw connector.translate(ex);
+		}
+		this.connection = replication;
+		this.slot = slot;
+		this.keeperPeriodMillis = keeperPeriodMillis(senderTimeoutMillis);
+		this.acks = new AckTracker(slot.confirmedFlushLsn());
+		this.decoder.reset();
+		logger.info("Streaming from slot '{}' ({}) at {} with pgjdbc {}", slot.name(), this.decoder.plugin(),
+				slot.confirmedFlushLsn(), DriverVersion.current());
+		this.observer.streamingStarted(slot.name(), slot.confirmedFlushLsn());
+		return slot;
+	}
+
+	/**
+	 * Streams until {@link #stop} is called (returns normally) or something fails (throws). Nothing is
+	 * acknowledged that the handler did not complete. Calls {@link #open()} first if that was not done.
+	 * @throws Exception the failure: the handler's exception, a decode or connection error
+	 */
+	public void run() throws Exception {
+		if (this.stream == null) {
+			open();
+		}
+		PGReplicationStream stream = this.stream;
+		Connection replication = this.connection;
+		SlotInfo slot = this.slot;
+		if (stream == null || replication == null || slot == null) {
+			return; // aborted while opening
+		}
+		StatusKeeper keeper = new StatusKeeper(stream, this.streamLock, this.busy, this.keeperPeriodMillis,
+				slot.name());
+		keeper.start();
+		try {
+			loop(stream, replication);
+			sendStatus(stream);
+		}
+		catch (Exception ex) {
+			if (this.aborted) {
+				logger.info("Replication from slot '{}' was aborted while stopping", slot.name());
+				return;
+			}
+			throw ex;
+		}
+		finally {
+			keeper.stop();
+			closeQuietly(stream);
+			closeQuietly(replication);
+			this.connection = null;
+		}
+		logger.info("Stopped streaming from slot '{}' at {}", slot.name(), acks().acknowledged());
+	}
+
+	private PGReplicationStream start(Connection replication) throws SQLException {
+		ChainedLogicalStreamBuilder builder = replication.unwrap(PGConnection.class)
+			.getReplicationAPI()
+			.replicationStream()
+			.logical()
+			.withSlotName(this.settings.slotName())
+			.withStartPosition(LogSequenceNumber.INVALID_LSN)
+			.withStatusInterval((int) this.settings.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
+			.withAutomaticFlush(false);
+		for (Map.Entry<String, String> option : this.decoder.slotOptions().entrySet()) {
+			// pgjdbc wraps values in '...' without escaping
+			builder = builder.withSlotOption(option.getKey(), option.getValue().replace("'", "''"));
+		}
+		return builder.start();
+	}
+
+	private void loop(PGReplicationStream stream, Connection replication) throws Exception {
+		Sink sink = new Sink(stream);
+		int idlePolls = 0;
+		long lastWarnings = System.nanoTime();
+		while (this.running || (this.inTransaction && System.nanoTime() - this.stopDeadline < 0)) {
+			ByteBuffer message;
+			Lsn lsn;
+			this.streamLock.lock();
+			try {
+				message = stream.readPending();
+				lsn = (message != null) ? Lsn.of(stream.getLastReceiveLSN().asLong()) : Lsn.INVALID;
+			}
+			finally {
+				this.streamLock.unlock();
+			}
+			if (message == null) {
+				onIdle(stream);
+				if (System.nanoTime() - lastWarnings > WARNINGS_EVERY_NANOS) {
+					drainWarnings(replication);
+					lastWarnings = System.nanoTime();
+				}
+				if (++idlePolls > 100) {
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+				}
+				continue;
+			}
+			idlePolls = 0;
+			this.observer.received(lsn);
+			this.busy.enter();
+			try {
+				this.decoder.decode(message, lsn, sink);
+			}
+			finally {
+				this.busy.exit();
+			}
+		}
+		if (this.inTransaction) {
+			logger.info("Stopping inside a transaction; it was not acknowledged and will be delivered again");
+		}
+		drainWarnings(replication);
+	}
+
+	private void onIdle(PGReplicationStream stream) throws SQLException {
+		AckTracker tracker = acks();
+		if (!this.inTransaction) {
+			// everything received was handled: the server's reported position (keepalive) is safe
+			Lsn serverPosition = Lsn.of(stream.getLastReceiveLSN().asLong());
+			if (tracker.acknowledge(serverPosition)) {
+				stream.setFlushedLSN(LogSequenceNumber.valueOf(serverPosition.value()));
+				stream.setAppliedLSN(LogSequenceNumber.valueOf(serverPosition.value()));
+			}
+		}
+		long now = System.nanoTime();
+		if (this.forcePending && now - this.lastForce > FORCE_MIN_NANOS) {
+			sendStatus(stream);
+			this.lastForce = now;
+			this.forcePending = false;
+		}
+	}
+
+	private void sendStatus(PGReplicationStream stream) throws SQLException {
+		AckTracker tracker = acks();
+		Lsn acked = tracker.acknowledged();
+		this.streamLock.lock();
+		try {
+			stream.setFlushedLSN(LogSequenceNumber.valueOf(acked.value()));
+			stream.setAppliedLSN(LogSequenceNumber.valueOf(acked.value()));
+			stream.forceUpdateStatus();
+		}
+		finally {
+			this.streamLock.unlock();
+		}
+		tracker.markSent(acked);
+	}
+
+	private void acknowledge(PGReplicationStream stream, Lsn lsn) {
+		if (acks().acknowledge(lsn)) {
+			LogSequenceNumber value = LogSequenceNumber.valueOf(lsn.value());
+			stream.setFlushedLSN(value);
+			stream.setAppliedLSN(value);
+			this.forcePending = true;
+			this.observer.acknowledged(lsn);
+		}
+	}
+
+	private AckTracker acks() {
+		AckTracker tracker = this.acks;
+		if (tracker == null) {
+			throw new IllegalStateException("Not streaming");
+		}
+		return tracker;
+	}
+
+	private void drainWarnings(Connection replication) {
+		try {
+			SQLWarning warning = replication.getWarnings();
+			if (warning == null) {
+				return;
+			}
+			replication.clearWarnings();
+			for (; warning != null; warning = warning.getNextWarning()) {
+				String text = warning.getMessage();
+				if (this.loggedWarnings.size() < 1000 && this.loggedWarnings.add(text)) {
+					logger.warn("PostgreSQL: {}", text);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not read server notices", ex);
+		}
+	}
+
+	private long keeperPeriodMillis(long senderTimeoutMillis) {
+		long period = this.settings.statusInterval().toMillis();
+		if (senderTimeoutMillis > 0) {
+			period = Math.min(period, senderTimeoutMillis / 4);
+		}
+		return Math.max(period, 50);
+	}
+
+	private static long walSenderTimeoutMillis(Connection plain) throws SQLException {
+		try (Statement statement = plain.createStatement();
+				ResultSet rs = statement
+					.executeQuery("select setting::bigint from pg_settings where name = 'wal_sender_timeout'")) {
+			return rs.next() ? rs.getLong(1) : 60_000;
+		}
+	}
+
+	private static void closeQuietly(PGReplicationStream stream) {
+		try {
+			if (!stream.isClosed()) {
+				stream.close();
+			}
+		}
+		catch (Exception ex) {
+			logger.debug("Closing the replication stream failed", ex);
+		}
+	}
+
+	private static void closeQuietly(Connection connection) {
+		try {
+			connection.close();
+		}
+		catch (SQLException ex) {
+			logger.debug("Closing the replication connection failed", ex);
+		}
+	}
+
+	/**
+	 * Asks the loop to stop: it finishes the transaction in flight (up to {@code timeoutNanos}), reports
+	 * the acknowledged position and closes the connection; {@link #run()} then returns.
+	 * @param timeoutNanos how long an open transaction may still take
+	 */
+	public void stop(long timeoutNanos) {
+		this.stopDeadline = System.nanoTime() + timeoutNanos;
+		this.running = false;
+	}
+
+	/**
+	 * Stops at once: closes the connection under the loop. Whatever was not acknowledged is delivered
+	 * again by the next session.
+	 */
+	public void abort() {
+		this.running = false;
+		this.aborted = true;
+		Connection c = this.connection;
+		if (c != null) {
+			closeQuietly(c);
+		}
+	}
+
+	/** @return the acknowledged position, or {@code null} before streaming started */
+	public @Nullable Lsn acknowledgedLsn() {
+		AckTracker tracker = this.acks;
+		return (tracker != null) ? tracker.acknowledged() : null;
+	}
+
+	private final class Sink implements DecodeSink {
+
+		private final PGReplicationStream stream;
+
+		Sink(PGReplicationStream stream) {
+			this.stream = stream;
+		}
+
+		@Override
+		public void begin(TransactionInfo transaction) throws Exception {
+			ReplicationLoop.this.inTransaction = true;
+			ReplicationLoop.this.handler.begin(transaction);
+		}
+
+		@Override
+		public void change(WalChange change) throws Exception {
+			ReplicationLoop.this.handler.change(change);
+		}
+
+		@Override
+		public void commit(TransactionInfo transaction, Lsn endLsn) throws Exception {
+			ReplicationLoop.this.handler.commit(transaction);
+			ReplicationLoop.this.inTransaction = false;
+			acknowledge(this.stream, endLsn);
+		}
+
+		@Override
+		public void message(Lsn lsn, String prefix, String content) {
+			if (!ReplicationLoop.this.inTransaction) {
+				acknowledge(this.stream, lsn);
+			}
+		}
+
+	}
+
+}

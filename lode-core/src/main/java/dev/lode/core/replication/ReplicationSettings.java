@@ -1,0 +1,97 @@
+package dev.lode.core.replication;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Immutable settings of one replication stream.
+ *
+ * @param url the JDBC URL of the database that owns the slot, e.g.
+ * {@code jdbc:postgresql://localhost:5432/app}
+ * @param username the user name, or {@code null} to use the URL's
+ * @param password the password, or {@code null} to use the URL's (never logged)
+ * @param slotName the logical replication slot name ({@code [a-z0-9_]{1,63}})
+ * @param createSlot whether to create the slot when it does not exist
+ * @param statusInterval time between standby status updates sent to the server
+ * @since 0.1.0
+ */
+public record ReplicationSettings(String url, @Nullable String username, @Nullable String password, String slotName,
+		boolean createSlot, Duration statusInterval) {
+
+	/** The default slot name. */
+	public static final String DEFAULT_SLOT_NAME = "lode_main";
+
+	private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
+
+	/**
+	 * Validates the settings.
+	 */
+	public ReplicationSettings {
+		Objects.requireNonNull(url, "url");
+		Objects.requireNonNull(slotName, "slotName");
+		Objects.requireNonNull(statusInterval, "statusInterval");
+		if (!url.startsWith("jdbc:postgresql:")) {
+			throw new ReplicationSetupException("lode.url '" + redact(url) + "' is not a PostgreSQL JDBC URL",
+					"Set lode.url (or spring.datasource.url) to jdbc:postgresql://HOST:PORT/DATABASE");
+		}
+		if (!SLOT_NAME.matcher(slotName).matches()) {
+			throw new ReplicationSetupException("Invalid replication slot name '" + slotName
+					+ "': PostgreSQL slot names are 1 to 63 characters of lower case letters, digits and '_'",
+					"Set lode.slot.name to a name such as 'lode_main'");
+		}
+		if (statusInterval.isNegative() || statusInterval.isZero()) {
+			throw new ReplicationSetupException("lode.status-interval must be positive, was " + statusInterval,
+					"Set lode.status-interval to a duration such as 10s");
+		}
+	}
+
+	/**
+	 * Creates settings with the defaults for everything but the connection.
+	 * @param url the JDBC URL
+	 * @param username the user name
+	 * @param password the password
+	 * @return the settings
+	 */
+	public static ReplicationSettings of(String url, @Nullable String username, @Nullable String password) {
+		return new ReplicationSettings(url, username, password, DEFAULT_SLOT_NAME, true, Duration.ofSeconds(10));
+	}
+
+	/**
+	 * @param name another slot name
+	 * @return a copy with that slot name
+	 */
+	public ReplicationSettings withSlotName(String name) {
+		return new ReplicationSettings(this.url, this.username, this.password, name, this.createSlot,
+				this.statusInterval);
+	}
+
+	/**
+	 * @param interval another status interval
+	 * @return a copy with that status interval
+	 */
+	public ReplicationSettings withStatusInterval(Duration interval) {
+		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, this.createSlot,
+				interval);
+	}
+
+	/**
+	 * @return the URL without any password parameter, safe to log
+	 */
+	public String safeUrl() {
+		return redact(this.url);
+	}
+
+	static String redact(String url) {
+		return url.replaceAll("(?i)(password=)[^&;]*", "$1******").replaceAll("//([^/@:]+):[^/@]*@", "//$1:******@");
+	}
+
+	@Override
+	public String toString() {
+		return "ReplicationSettings{url=" + safeUrl() + ", username=" + this.username + ", slot=" + this.slotName
+				+ ", createSlot=" + this.createSlot + ", statusInterval=" + this.statusInterval + "}";
+	}
+
+}

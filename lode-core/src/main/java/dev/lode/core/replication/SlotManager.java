@@ -1,0 +1,184 @@
+package dev.lode.core.replication;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import dev.lode.core.Lsn;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds, validates and creates the logical replication slot, over a plain SQL connection. Slot names
+ * are validated by {@link ReplicationSettings} and passed as bind parameters, never spliced into SQL.
+ *
+ * @since 0.1.0
+ */
+public final class SlotManager {
+
+	private static final Logger logger = LoggerFactory.getLogger(SlotManager.class);
+
+	private static final String FIND = "select plugin, database, active, active_pid, confirmed_flush_lsn::text,"
+			+ " restart_lsn::text, wal_status, slot_type from pg_replication_slots where slot_name = ?";
+
+	private final Connection connection;
+
+	/**
+	 * @param connection a plain connection to the slot's database
+	 */
+	public SlotManager(Connection connection) {
+		this.connection = connection;
+	}
+
+	/**
+	 * Checks the server and returns the slot, creating it when allowed.
+	 * @param slotName the slot name (already validated)
+	 * @param plugin the output plugin lode is configured for
+	 * @param create whether to create a missing slot
+	 * @return the slot as it is now
+	 * @throws SQLException on unexpected database errors
+	 * @throws ReplicationSetupException on problems of configuration or setup
+	 */
+	public SlotInfo ensureSlot(String slotName, String plugin, boolean create) throws SQLException {
+		checkWalLevel();
+		String database = queryString("select current_database()");
+		SlotInfo slot = find(slotName);
+		if (slot == null) {
+			if (!create) {
+				throw new ReplicationSetupException("Replication slot '" + slotName + "' does not exist",
+						"Create it (select pg_create_logical_replication_slot('" + slotName + "', '" + plugin
+								+ "')) or set lode.slot.create=true");
+			}
+			slot = create(slotName, plugin);
+		}
+		validate(slot, plugin, database);
+		return slot;
+	}
+
+	/**
+	 * @param slotName a slot name
+	 * @return the slot, or {@code null} if there is none of that name
+	 * @throws SQLException on database errors
+	 */
+	public @Nullable SlotInfo find(String slotName) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement(FIND)) {
+			statement.setString(1, slotName);
+			try (ResultSet rs = statement.executeQuery()) {
+				if (!rs.next()) {
+					return null;
+				}
+				if (!"logical".equals(rs.getString(8))) {
+					throw new ReplicationSetupException("Replication slot '" + slotName + "' is a physical slot",
+							"Set lode.slot.name to another name; lode needs a logical slot");
+				}
+				int pid = rs.getInt(4);
+				Integer activePid = rs.wasNull() ? null : pid;
+				return new SlotInfo(slotName, rs.getString(1), rs.getString(2), rs.getBoolean(3), activePid,
+						lsn(rs.getString(5)), lsn(rs.getString(6)), rs.getString(7));
+			}
+		}
+	}
+
+	private static Lsn lsn(@Nullable String text) {
+		return (text != null) ? Lsn.parse(text) : Lsn.INVALID;
+	}
+
+	private void checkWalLevel() throws SQLException {
+		String walLevel = queryString("show wal_level");
+		if (!"logical".equals(walLevel)) {
+			throw new ReplicationSetupException(
+					"PostgreSQL's wal_level is '" + walLevel + "', but logical decoding needs 'logical'",
+					"Run ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL"
+							+ " (on a managed service, enable logical replication in its parameter group)");
+		}
+	}
+
+	private SlotInfo create(String slotName, String plugin) throws SQLException {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("select lsn::text from pg_create_logical_replication_slot(?, ?)")) {
+			statement.setString(1, slotName);
+			statement.setString(2, plugin);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				logger.info("Created logical replication slot '{}' with plugin {} at {}", slotName, plugin,
+						rs.getString(1));
+			}
+		}
+		catch (SQLException ex) {
+			SlotInfo existing = ("42710".equals(ex.getSQLState())) ? find(slotName) : null;
+			if (existing != null) {
+				return existing; // created concurrently by another instance
+			}
+			throw translateCreate(ex, slotName, plugin);
+		}
+		SlotInfo slot = find(slotName);
+		if (slot == null) {
+			throw new IllegalStateException("Slot '" + slotName + "' vanished right after it was created");
+		}
+		return slot;
+	}
+
+	private SQLException translateCreate(SQLException ex, String slotName, String plugin) throws SQLException {
+		String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
+		String message = PgConnector.firstLine(ex);
+		String user = queryString("select current_user");
+		switch (state) {
+			case "42501" -> throw new ReplicationSetupException(
+					"User '" + user + "' may not create replication slots: " + message,
+					"Grant the REPLICATION attribute: ALTER ROLE " + user + " REPLICATION;", ex);
+			case "58P01" -> throw new ReplicationSetupException(
+					"The output plugin '" + plugin + "' is not installed on the PostgreSQL server: " + message,
+					installHint(plugin), ex);
+			case "53400" -> throw new ReplicationSetupException(
+					"Cannot create slot '" + slotName + "': all replication slots are in use (" + message + ")",
+					"Drop unused slots (select pg_drop_replication_slot(name)) or raise max_replication_slots"
+							+ " and restart PostgreSQL",
+					ex);
+			case "55000" -> throw new ReplicationSetupException("Cannot create slot '" + slotName + "': " + message,
+					"Run ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL", ex);
+			default -> {
+				return ex;
+			}
+		}
+	}
+
+	static String installHint(String plugin) {
+		if ("wal2json".equals(plugin)) {
+			return "Install wal2json on the database server (Debian/Ubuntu: apt-get install postgresql-<version>-wal2json;"
+					+ " RPM: wal2json_<version>), or use the built-in pgoutput plugin";
+		}
+		return "Install the output plugin '" + plugin + "' on the database server";
+	}
+
+	private static void validate(SlotInfo slot, String plugin, String database) {
+		if (!plugin.equals(slot.plugin())) {
+			throw new ReplicationSetupException(
+					"Replication slot '" + slot.name() + "' uses the output plugin '" + slot.plugin()
+							+ "', but lode is configured for '" + plugin + "'",
+					"Set lode.slot.name to a new slot name, or drop the old slot if nothing else uses it (select"
+							+ " pg_drop_replication_slot('" + slot.name() + "'))");
+		}
+		if (!database.equals(slot.database())) {
+			throw new ReplicationSetupException(
+					"Replication slot '" + slot.name() + "' belongs to database '" + slot.database()
+							+ "', but lode connects to database '" + database + "'",
+					"Point lode.url at database '" + slot.database() + "' or set lode.slot.name to another name");
+		}
+		if ("lost".equals(slot.walStatus())) {
+			throw new ReplicationSetupException("Replication slot '" + slot.name()
+					+ "' was invalidated: the server removed WAL it still needed, so changes were lost",
+					"Drop and recreate the slot (select pg_drop_replication_slot('" + slot.name()
+							+ "')) and resynchronise what the listeners maintain; consider raising max_slot_wal_keep_size");
+		}
+	}
+
+	private @Nullable String queryString(String sql) throws SQLException {
+		try (Statement statement = this.connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+			return rs.next() ? rs.getString(1) : null;
+		}
+	}
+
+}

@@ -1,0 +1,25 @@
+package dev.lode.spring;
+
+/**
+ * The state of a {@link WalReplicationContainer}.
+ *
+ * @since 0.1.0
+ */
+public enum ReplicationState {
+
+	/** Not started yet. */
+	NEW,
+
+	/** Connecting and checking the slot. */
+	STARTING,
+
+	/** Receiving and dispatching changes. */
+	STREAMING,
+
+	/** Stopped on request. */
+	STOPPED,
+
+	/** Stopped by an error; nothing after the last acknowledged position was acknowledged. */
+	FAILED
+
+}
