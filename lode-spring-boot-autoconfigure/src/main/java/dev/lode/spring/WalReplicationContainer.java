@@ -1,6 +1,8 @@
 package dev.lode.spring;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -8,6 +10,7 @@ import java.util.function.Supplier;
 import dev.lode.core.Lsn;
 import dev.lode.core.decode.WalDecoder;
 import dev.lode.core.replication.ChangeHandler;
+import dev.lode.core.replication.CompositeReplicationObserver;
 import dev.lode.core.replication.ReplicationLoop;
 import dev.lode.core.replication.ReplicationObserver;
 import dev.lode.core.replication.ReplicationSettings;
@@ -42,6 +45,8 @@ public class WalReplicationContainer implements SmartLifecycle {
 
 	private final Status status = new Status();
 
+	private final ReplicationObserver observer;
+
 	private volatile @Nullable ReplicationLoop loop;
 
 	private volatile @Nullable Thread thread;
@@ -54,9 +59,14 @@ public class WalReplicationContainer implements SmartLifecycle {
 	 * @param handler receives the changes
 	 * @param shutdownTimeout how long stopping may wait for the transaction in flight
 	 * @param autoStartup whether to start with the application context
+	 * @param observers further observers of the replication (metrics)
 	 */
 	public WalReplicationContainer(ReplicationSettings settings, Supplier<WalDecoder> decoders, ChangeHandler handler,
-			Duration shutdownTimeout, boolean autoStartup) {
+			Duration shutdownTimeout, boolean autoStartup, List<? extends ReplicationObserver> observers) {
+		List<ReplicationObserver> all = new ArrayList<>();
+		all.add(this.status);
+		all.addAll(observers);
+		this.observer = (all.size() == 1) ? this.status : new CompositeReplicationObserver(all);
 		this.settings = settings;
 		this.decoders = decoders;
 		this.handler = handler;
@@ -74,7 +84,7 @@ public class WalReplicationContainer implements SmartLifecycle {
 			this.status.state = ReplicationState.STARTING;
 			this.status.error = null;
 			ReplicationLoop newLoop = new ReplicationLoop(this.settings, this.decoders.get(), this.handler,
-					this.status);
+					this.observer);
 			try {
 				newLoop.open();
 			}

@@ -238,9 +238,11 @@ public final class ReplicationLoop {
 		if (!this.inTransaction) {
 			// everything received was handled: the server's reported position (keepalive) is safe
 			Lsn serverPosition = Lsn.of(stream.getLastReceiveLSN().asLong());
+			this.observer.serverPosition(serverPosition);
 			if (tracker.acknowledge(serverPosition)) {
 				stream.setFlushedLSN(LogSequenceNumber.valueOf(serverPosition.value()));
 				stream.setAppliedLSN(LogSequenceNumber.valueOf(serverPosition.value()));
+				this.observer.acknowledged(serverPosition);
 			}
 		}
 		long now = System.nanoTime();
@@ -376,14 +378,18 @@ public final class ReplicationLoop {
 			this.stream = stream;
 		}
 
+		private int changes;
+
 		@Override
 		public void begin(TransactionInfo transaction) throws Exception {
 			ReplicationLoop.this.inTransaction = true;
+			this.changes = 0;
 			ReplicationLoop.this.handler.begin(transaction);
 		}
 
 		@Override
 		public void change(WalChange change) throws Exception {
+			this.changes++;
 			ReplicationLoop.this.handler.change(change);
 		}
 
@@ -391,6 +397,7 @@ public final class ReplicationLoop {
 		public void commit(TransactionInfo transaction, Lsn endLsn) throws Exception {
 			ReplicationLoop.this.handler.commit(transaction);
 			ReplicationLoop.this.inTransaction = false;
+			ReplicationLoop.this.observer.transactionCompleted(transaction, this.changes);
 			acknowledge(this.stream, endLsn);
 		}
 

@@ -1,10 +1,11 @@
 package dev.lode.core.replication;
 
 import dev.lode.core.Lsn;
+import dev.lode.core.TransactionInfo;
 
 /**
- * Callbacks for health and metrics. Called on the replication thread; implementations must be quick
- * and must not throw.
+ * Callbacks for health and metrics. Called on the replication thread (or the thread that manages
+ * reconnects); implementations must be quick and must not throw.
  *
  * @since 0.1.0
  */
@@ -15,7 +16,7 @@ public interface ReplicationObserver {
 	};
 
 	/**
-	 * Streaming started.
+	 * Streaming started (also after each reconnect).
 	 * @param slot the slot name
 	 * @param confirmedLsn the slot's confirmed position when streaming started
 	 */
@@ -30,10 +31,33 @@ public interface ReplicationObserver {
 	}
 
 	/**
+	 * The server reported its position (a keepalive while lode was idle).
+	 * @param lsn the server's WAL position as sent
+	 */
+	default void serverPosition(Lsn lsn) {
+	}
+
+	/**
+	 * A transaction's listeners all returned; it is acknowledged next.
+	 * @param transaction the transaction
+	 * @param changes how many changes it had (after server-side filtering)
+	 */
+	default void transactionCompleted(TransactionInfo transaction, int changes) {
+	}
+
+	/**
 	 * A position was acknowledged (will be flushed to the server).
 	 * @param lsn the acknowledged LSN
 	 */
 	default void acknowledged(Lsn lsn) {
+	}
+
+	/**
+	 * The connection was lost or could not be made; lode tries again.
+	 * @param attempt the number of the coming attempt (1 for the first reconnect)
+	 * @param cause what went wrong
+	 */
+	default void reconnecting(int attempt, Throwable cause) {
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.lode.spring.boot.autoconfigure;
 
 import dev.lode.core.decode.Wal2JsonV2Decoder;
 import dev.lode.core.replication.ChangeHandler;
+import dev.lode.core.replication.ReplicationObserver;
 import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.spring.WalChangeDispatcher;
 import dev.lode.spring.WalChangeListenerFactory;
@@ -59,9 +60,9 @@ public class LodeAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WalReplicationContainer lodeReplicationContainer(ReplicationSettings settings, ChangeHandler handler,
-			LodeProperties properties) {
+			LodeProperties properties, ObjectProvider<ReplicationObserver> observers) {
 		return new WalReplicationContainer(settings, Wal2JsonV2Decoder::new, handler,
-				properties.getShutdown().getTimeout(), properties.isAutoStartup());
+				properties.getShutdown().getTimeout(), properties.isAutoStartup(), observers.orderedStream().toList());
 	}
 
 }
