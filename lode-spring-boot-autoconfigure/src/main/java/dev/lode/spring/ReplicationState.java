@@ -16,6 +16,12 @@ public enum ReplicationState {
 	/** Receiving and dispatching changes. */
 	STREAMING,
 
+	/** The connection was lost; reconnecting with back-off. */
+	RECONNECTING,
+
+	/** Another process streams from the slot; waiting to take over when it is gone. */
+	STANDBY,
+
 	/** Stopped on request. */
 	STOPPED,
 

@@ -1,29 +1,42 @@
 package dev.lode.spring;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import dev.lode.core.Lsn;
+import dev.lode.core.decode.WalDecodeException;
 import dev.lode.core.decode.WalDecoder;
 import dev.lode.core.replication.ChangeHandler;
+import dev.lode.core.replication.ChangeHandlingException;
 import dev.lode.core.replication.CompositeReplicationObserver;
 import dev.lode.core.replication.ReplicationLoop;
 import dev.lode.core.replication.ReplicationObserver;
 import dev.lode.core.replication.ReplicationSettings;
+import dev.lode.core.replication.ReplicationSetupException;
+import dev.lode.core.replication.SlotInUseException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.util.backoff.BackOffExecution;
 
 /**
- * Runs lode's replication loop on its own thread as a {@link SmartLifecycle}: starts after the
- * context is refreshed (all listeners are registered), checks the setup synchronously so that
- * misconfiguration fails startup, and on stop finishes the transaction in flight within the shutdown
- * timeout (or abandons it unacknowledged), reports the acknowledged position and releases the slot.
+ * Runs lode's replication loop on its own thread as a {@link SmartLifecycle}.
+ * <ul>
+ * <li>Starts after the context is refreshed (all listeners are registered) and checks the setup
+ * synchronously, so misconfiguration fails startup.</li>
+ * <li>Reconnects with back-off when the connection is lost, resuming from the slot; stops for good
+ * on permanent errors (authentication, slot dropped, database gone, listener failure after the error
+ * handler gave up, undecodable data).</li>
+ * <li>Stands by while another process streams from the slot and takes over when it is gone.</li>
+ * <li>On stop, finishes the transaction in flight within the shutdown timeout (or abandons it
+ * unacknowledged), reports the acknowledged position and releases the slot.</li>
+ * </ul>
  *
  * @since 0.1.0
  */
@@ -31,15 +44,13 @@ public class WalReplicationContainer implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(WalReplicationContainer.class);
 
-	private final ReplicationSettings settings;
+	private final Supplier<ReplicationSettings> settingsSupplier;
 
 	private final Supplier<WalDecoder> decoders;
 
 	private final ChangeHandler handler;
 
-	private final Duration shutdownTimeout;
-
-	private final boolean autoStartup;
+	private final ContainerOptions options;
 
 	private final ReentrantLock lifecycleLock = new ReentrantLock();
 
@@ -47,31 +58,37 @@ public class WalReplicationContainer implements SmartLifecycle {
 
 	private final ReplicationObserver observer;
 
+	private final AtomicInteger reconnects = new AtomicInteger();
+
+	private volatile @Nullable ReplicationSettings settings;
+
 	private volatile @Nullable ReplicationLoop loop;
 
 	private volatile @Nullable Thread thread;
 
 	private volatile boolean running;
 
+	private volatile boolean stopping;
+
+	private volatile CountDownLatch stopSignal = new CountDownLatch(0);
+
 	/**
-	 * @param settings connection and slot settings
+	 * @param settings the replication settings, resolved at start (after all listeners are known)
 	 * @param decoders creates a decoder for each stream
 	 * @param handler receives the changes
-	 * @param shutdownTimeout how long stopping may wait for the transaction in flight
-	 * @param autoStartup whether to start with the application context
+	 * @param options start, reconnect, standby and stop options
 	 * @param observers further observers of the replication (metrics)
 	 */
-	public WalReplicationContainer(ReplicationSettings settings, Supplier<WalDecoder> decoders, ChangeHandler handler,
-			Duration shutdownTimeout, boolean autoStartup, List<? extends ReplicationObserver> observers) {
+	public WalReplicationContainer(Supplier<ReplicationSettings> settings, Supplier<WalDecoder> decoders,
+			ChangeHandler handler, ContainerOptions options, List<? extends ReplicationObserver> observers) {
 		List<ReplicationObserver> all = new ArrayList<>();
 		all.add(this.status);
 		all.addAll(observers);
 		this.observer = (all.size() == 1) ? this.status : new CompositeReplicationObserver(all);
-		this.settings = settings;
+		this.settingsSupplier = settings;
 		this.decoders = decoders;
 		this.handler = handler;
-		this.shutdownTimeout = shutdownTimeout;
-		this.autoStartup = autoStartup;
+		this.options = options;
 	}
 
 	@Override
@@ -81,12 +98,21 @@ public class WalReplicationContainer implements SmartLifecycle {
 			if (this.running) {
 				return;
 			}
+			ReplicationSettings current = this.settingsSupplier.get();
+			this.settings = current;
+			this.stopping = false;
+			this.stopSignal = new CountDownLatch(1);
 			this.status.state = ReplicationState.STARTING;
 			this.status.error = null;
-			ReplicationLoop newLoop = new ReplicationLoop(this.settings, this.decoders.get(), this.handler,
-					this.observer);
+			ReplicationLoop first = newLoop(current);
+			boolean opened = false;
 			try {
-				newLoop.open();
+				first.open(true);
+				opened = true;
+				this.status.state = ReplicationState.STREAMING;
+			}
+			catch (SlotInUseException ex) {
+				standby(ex);
 			}
 			catch (RuntimeException ex) {
 				this.status.failed(ex);
@@ -94,13 +120,12 @@ public class WalReplicationContainer implements SmartLifecycle {
 			}
 			catch (Exception ex) {
 				this.status.failed(ex);
-				throw new IllegalStateException("lode could not start streaming from slot '"
-						+ this.settings.slotName() + "': " + ex.getMessage(), ex);
+				throw new IllegalStateException("lode could not start streaming from slot '" + current.slotName()
+						+ "': " + ex.getMessage(), ex);
 			}
-			this.loop = newLoop;
-			this.status.state = ReplicationState.STREAMING;
 			this.running = true;
-			Thread t = new Thread(() -> runLoop(newLoop), "lode-replication-" + this.settings.slotName());
+			ReplicationLoop initial = opened ? first : null;
+			Thread t = new Thread(() -> supervise(current, initial), "lode-replication-" + current.slotName());
 			this.thread = t;
 			t.start();
 		}
@@ -109,18 +134,128 @@ public class WalReplicationContainer implements SmartLifecycle {
 		}
 	}
 
-	private void runLoop(ReplicationLoop loop) {
+	private ReplicationLoop newLoop(ReplicationSettings current) {
+		ReplicationLoop created = new ReplicationLoop(current, this.decoders.get(), this.handler, this.observer);
+		this.loop = created;
+		return created;
+	}
+
+	/**
+	 * Runs the loop, reconnecting and standing by as needed, until stopped or a permanent error.
+	 */
+	private void supervise(ReplicationSettings current, @Nullable ReplicationLoop opened) {
+		ReplicationLoop active = opened;
+		BackOffExecution backOff = null;
+		int attempt = 0;
 		try {
-			loop.run();
-			this.status.state = ReplicationState.STOPPED;
-		}
-		catch (Throwable ex) {
-			this.status.failed(ex);
-			logger.error("Streaming from slot '{}' failed and stopped; nothing after {} was acknowledged",
-					this.settings.slotName(), loop.acknowledgedLsn(), ex);
+			while (!this.stopping) {
+				try {
+					if (active == null) {
+						active = newLoop(current);
+						active.open(false);
+						this.status.state = ReplicationState.STREAMING;
+						if (attempt > 0) {
+							logger.info("Reconnected to slot '{}' after {} attempt(s)", current.slotName(), attempt);
+						}
+					}
+					backOff = null;
+					attempt = 0;
+					active.run();
+					active = null;
+					if (!this.stopping) {
+						throw new StreamEndedException();
+					}
+				}
+				catch (SlotInUseException ex) {
+					active = null;
+					standby(ex);
+					pause(this.options.takeoverInterval().toMillis());
+				}
+				catch (Throwable ex) {
+					active = null;
+					if (this.stopping) {
+						break;
+					}
+					Throwable cause = unwrap(ex);
+					if (isPermanent(ex)) {
+						this.status.failed(cause);
+						logger.error("Streaming from slot '{}' stopped: {}; nothing after {} was acknowledged",
+								current.slotName(), cause.getMessage(), this.status.acknowledged, cause);
+						return;
+					}
+					if (backOff == null) {
+						backOff = this.options.reconnectBackOff().start();
+					}
+					long wait = backOff.nextBackOff();
+					if (wait == BackOffExecution.STOP) {
+						this.status.failed(cause);
+						logger.error("Giving up on slot '{}' after {} reconnect attempts", current.slotName(), attempt,
+								cause);
+						return;
+					}
+					attempt++;
+					this.reconnects.incrementAndGet();
+					this.status.state = ReplicationState.RECONNECTING;
+					this.status.error = cause;
+					this.observer.reconnecting(attempt, cause);
+					logger.warn("Lost the replication connection of slot '{}' ({}); reconnecting in {} ms (attempt {})",
+							current.slotName(), cause.toString(), wait, attempt);
+					pause(wait);
+				}
+			}
 		}
 		finally {
+			if (this.status.state != ReplicationState.FAILED) {
+				this.status.state = ReplicationState.STOPPED;
+			}
 			this.running = false;
+		}
+	}
+
+	private void standby(SlotInUseException ex) {
+		if (this.status.state != ReplicationState.STANDBY) {
+			logger.info("{}; standing by and taking over when it is released", ex.getMessage());
+		}
+		this.status.state = ReplicationState.STANDBY;
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		return (ex instanceof ChangeHandlingException && ex.getCause() != null) ? ex.getCause() : ex;
+	}
+
+	/**
+	 * Connection problems are worth a reconnect; listener failures (the error handler already gave
+	 * up), undecodable data, setup problems and anything unexpected are not.
+	 */
+	private static boolean isPermanent(Throwable ex) {
+		if (ex instanceof ReplicationSetupException setup) {
+			return !setup.isRetryable();
+		}
+		if (ex instanceof ChangeHandlingException || ex instanceof WalDecodeException) {
+			return true;
+		}
+		return !(ex instanceof java.sql.SQLException || ex instanceof java.io.IOException
+				|| ex instanceof java.io.UncheckedIOException || ex instanceof StreamEndedException);
+	}
+
+	/** The server ended the COPY stream without being asked to. */
+	private static final class StreamEndedException extends IllegalStateException {
+
+		private static final long serialVersionUID = 1L;
+
+		StreamEndedException() {
+			super("The server ended the replication stream");
+		}
+
+	}
+
+	private void pause(long millis) {
+		try {
+			this.stopSignal.await(millis, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.stopping = true;
 		}
 	}
 
@@ -128,23 +263,27 @@ public class WalReplicationContainer implements SmartLifecycle {
 	public void stop() {
 		this.lifecycleLock.lock();
 		try {
-			ReplicationLoop current = this.loop;
 			Thread t = this.thread;
-			if (current == null || t == null) {
+			if (t == null) {
 				return;
 			}
-			long timeoutNanos = this.shutdownTimeout.toNanos();
-			current.stop(timeoutNanos);
+			this.stopping = true;
+			this.stopSignal.countDown();
+			long timeoutNanos = this.options.shutdownTimeout().toNanos();
+			ReplicationLoop current = this.loop;
+			if (current != null) {
+				current.stop(timeoutNanos);
+			}
 			join(t, timeoutNanos + TimeUnit.SECONDS.toNanos(1));
 			if (t.isAlive()) {
 				logger.warn("The transaction in flight did not finish within {}; abandoning it unacknowledged"
-						+ " (it will be delivered again)", this.shutdownTimeout);
-				current.abort();
+						+ " (it will be delivered again)", this.options.shutdownTimeout());
+				current = this.loop;
+				if (current != null) {
+					current.abort();
+				}
 				t.interrupt();
 				join(t, TimeUnit.SECONDS.toNanos(5));
-			}
-			if (this.status.state != ReplicationState.FAILED) {
-				this.status.state = ReplicationState.STOPPED;
 			}
 			this.loop = null;
 			this.thread = null;
@@ -171,11 +310,11 @@ public class WalReplicationContainer implements SmartLifecycle {
 
 	@Override
 	public boolean isAutoStartup() {
-		return this.autoStartup;
+		return this.options.autoStartup();
 	}
 
-	/** @return the settings this container streams with */
-	public ReplicationSettings getSettings() {
+	/** @return the settings this container streams with, resolved at start; {@code null} before */
+	public @Nullable ReplicationSettings getSettings() {
 		return this.settings;
 	}
 
@@ -184,9 +323,14 @@ public class WalReplicationContainer implements SmartLifecycle {
 		return this.status.state;
 	}
 
-	/** @return the error that stopped streaming, or {@code null} */
+	/** @return the error that stopped streaming, or the last connection error while reconnecting */
 	public @Nullable Throwable getLastError() {
 		return this.status.error;
+	}
+
+	/** @return how many times the connection was re-established or attempted since start */
+	public int getReconnectCount() {
+		return this.reconnects.get();
 	}
 
 	/** @return the last position received from the server, or {@code null} */
@@ -197,6 +341,11 @@ public class WalReplicationContainer implements SmartLifecycle {
 	/** @return the last position acknowledged to the server, or {@code null} */
 	public @Nullable Lsn getLastAcknowledgedLsn() {
 		return this.status.acknowledged;
+	}
+
+	/** @return when the last transaction completed (epoch millis), or 0 if none yet */
+	public long getLastTransactionMillis() {
+		return this.status.lastTransactionMillis;
 	}
 
 	/** Health and progress, updated by the replication thread. */
@@ -210,6 +359,8 @@ public class WalReplicationContainer implements SmartLifecycle {
 
 		volatile @Nullable Lsn acknowledged;
 
+		volatile long lastTransactionMillis;
+
 		void failed(Throwable ex) {
 			this.error = ex;
 			this.state = ReplicationState.FAILED;
@@ -218,6 +369,7 @@ public class WalReplicationContainer implements SmartLifecycle {
 		@Override
 		public void streamingStarted(String slot, Lsn confirmedLsn) {
 			this.acknowledged = confirmedLsn;
+			this.error = null;
 		}
 
 		@Override
@@ -228,6 +380,13 @@ public class WalReplicationContainer implements SmartLifecycle {
 		@Override
 		public void acknowledged(Lsn lsn) {
 			this.acknowledged = lsn;
+		}
+
+		@Override
+		public void transactionCompleted(dev.lode.core.TransactionInfo transaction, int changes) {
+			if (changes > 0) {
+				this.lastTransactionMillis = System.currentTimeMillis();
+			}
 		}
 
 	}

@@ -85,9 +85,9 @@ public final class PgConnector {
 					"Check lode.username / lode.password (or spring.datasource.*) and pg_hba.conf", ex);
 			case "3D000" -> throw new ReplicationSetupException("The database in " + url + " does not exist",
 					"Create the database or fix the database name in lode.url", ex);
-			case "08001", "08004" -> throw new ReplicationSetupException(
+			case "08001", "08004", "57P03" -> throw new ReplicationSetupException(
 					"Cannot connect to PostgreSQL at " + url + ": " + firstLine(ex),
-					"Check that the server runs and that host and port in lode.url are right", ex);
+					"Check that the server runs and that host and port in lode.url are right", ex, true);
 			case "42501" -> throw new ReplicationSetupException(
 					"User '" + user + "' may not open a replication connection: " + firstLine(ex),
 					"Grant the REPLICATION attribute: ALTER ROLE " + user + " REPLICATION;", ex);

@@ -18,6 +18,7 @@ import dev.lode.core.TransactionInfo;
 import dev.lode.core.WalChange;
 import dev.lode.core.decode.DecodeSink;
 import dev.lode.core.decode.WalDecoder;
+import dev.lode.core.preflight.TablePreflight;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
@@ -82,6 +83,10 @@ public final class ReplicationLoop {
 
 	private long lastForce;
 
+	private long lastActivity = System.nanoTime();
+
+	private @Nullable Heartbeat heartbeat;
+
 	/**
 	 * @param settings connection and slot settings
 	 * @param decoder the decoder for the slot's plugin format
@@ -100,18 +105,21 @@ public final class ReplicationLoop {
 	 * Connects and starts streaming: checks the driver, the server and the slot (creating it when
 	 * allowed), opens the replication connection and sends {@code START_REPLICATION}. Setup problems
 	 * surface here, synchronously, as {@link ReplicationSetupException}s.
+	 * @param allowCreate whether a missing slot may be created (only before the first stream: a slot
+	 * that disappears later was dropped, and recreating it would silently skip changes)
 	 * @return the slot as it was when streaming started
 	 * @throws Exception a setup or connection error; {@link SlotInUseException} when another process
 	 * streams from the slot
 	 */
-	public SlotInfo open() throws Exception {
+	public SlotInfo open(boolean allowCreate) throws Exception {
 		DriverVersion.check();
 		PgConnector connector = new PgConnector(this.settings);
 		SlotInfo slot;
 		long senderTimeoutMillis;
 		try (Connection plain = connector.openPlain()) {
+			TablePreflight.check(plain, this.settings.tables());
 			slot = new SlotManager(plain).ensureSlot(this.settings.slotName(), this.decoder.plugin(),
-					this.settings.createSlot());
+					this.settings.createSlot() && allowCreate);
 			senderTimeoutMillis = walSenderTimeoutMillis(plain);
 		}
 		if (slot.active()) {
@@ -131,6 +139,9 @@ public final class ReplicationLoop {
 		this.keeperPeriodMillis = keeperPeriodMillis(senderTimeoutMillis);
 		this.acks = new AckTracker(slot.confirmedFlushLsn());
 		this.decoder.reset();
+		if (!this.settings.heartbeatInterval().isZero()) {
+			this.heartbeat = new Heartbeat(connector, this.settings.heartbeatInterval());
+		}
 		logger.info("Streaming from slot '{}' ({}) at {} with pgjdbc {}", slot.name(), this.decoder.plugin(),
 				slot.confirmedFlushLsn(), DriverVersion.current());
 		this.observer.streamingStarted(slot.name(), slot.confirmedFlushLsn());
@@ -139,12 +150,13 @@ public final class ReplicationLoop {
 
 	/**
 	 * Streams until {@link #stop} is called (returns normally) or something fails (throws). Nothing is
-	 * acknowledged that the handler did not complete. Calls {@link #open()} first if that was not done.
+	 * acknowledged that the handler did not complete. Calls {@link #open(boolean)} first if that was not
+	 * done.
 	 * @throws Exception the failure: the handler's exception, a decode or connection error
 	 */
 	public void run() throws Exception {
 		if (this.stream == null) {
-			open();
+			open(true);
 		}
 		PGReplicationStream stream = this.stream;
 		Connection replication = this.connection;
@@ -171,6 +183,10 @@ public final class ReplicationLoop {
 			closeQuietly(stream);
 			closeQuietly(replication);
 			this.connection = null;
+			Heartbeat beat = this.heartbeat;
+			if (beat != null) {
+				beat.close();
+			}
 		}
 		logger.info("Stopped streaming from slot '{}' at {}", slot.name(), acks().acknowledged());
 	}
@@ -218,6 +234,7 @@ public final class ReplicationLoop {
 				continue;
 			}
 			idlePolls = 0;
+			this.lastActivity = System.nanoTime();
 			this.observer.received(lsn);
 			this.busy.enter();
 			try {
@@ -246,6 +263,11 @@ public final class ReplicationLoop {
 			}
 		}
 		long now = System.nanoTime();
+		Heartbeat beat = this.heartbeat;
+		if (beat != null && now - this.lastActivity > beat.intervalNanos()) {
+			beat.emit();
+			this.lastActivity = now;
+		}
 		if (this.forcePending && now - this.lastForce > FORCE_MIN_NANOS) {
 			sendStatus(stream);
 			this.lastForce = now;
@@ -381,21 +403,36 @@ public final class ReplicationLoop {
 		private int changes;
 
 		@Override
-		public void begin(TransactionInfo transaction) throws Exception {
+		public void begin(TransactionInfo transaction) {
 			ReplicationLoop.this.inTransaction = true;
 			this.changes = 0;
-			ReplicationLoop.this.handler.begin(transaction);
+			try {
+				ReplicationLoop.this.handler.begin(transaction);
+			}
+			catch (Exception ex) {
+				throw new ChangeHandlingException(ex);
+			}
 		}
 
 		@Override
-		public void change(WalChange change) throws Exception {
+		public void change(WalChange change) {
 			this.changes++;
-			ReplicationLoop.this.handler.change(change);
+			try {
+				ReplicationLoop.this.handler.change(change);
+			}
+			catch (Exception ex) {
+				throw new ChangeHandlingException(ex);
+			}
 		}
 
 		@Override
-		public void commit(TransactionInfo transaction, Lsn endLsn) throws Exception {
-			ReplicationLoop.this.handler.commit(transaction);
+		public void commit(TransactionInfo transaction, Lsn endLsn) {
+			try {
+				ReplicationLoop.this.handler.commit(transaction);
+			}
+			catch (Exception ex) {
+				throw new ChangeHandlingException(ex);
+			}
 			ReplicationLoop.this.inTransaction = false;
 			ReplicationLoop.this.observer.transactionCompleted(transaction, this.changes);
 			acknowledge(this.stream, endLsn);

@@ -1,9 +1,11 @@
 package dev.lode.core.replication;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import dev.lode.core.WatchedTable;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,10 +18,12 @@ import org.jspecify.annotations.Nullable;
  * @param slotName the logical replication slot name ({@code [a-z0-9_]{1,63}})
  * @param createSlot whether to create the slot when it does not exist
  * @param statusInterval time between standby status updates sent to the server
+ * @param tables the tables listeners watch (checked at startup); empty for all tables
+ * @param heartbeatInterval time between heartbeat messages written while idle, zero for none
  * @since 0.1.0
  */
 public record ReplicationSettings(String url, @Nullable String username, @Nullable String password, String slotName,
-		boolean createSlot, Duration statusInterval) {
+		boolean createSlot, Duration statusInterval, List<WatchedTable> tables, Duration heartbeatInterval) {
 
 	/** The default slot name. */
 	public static final String DEFAULT_SLOT_NAME = "lode_main";
@@ -33,6 +37,11 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 		Objects.requireNonNull(url, "url");
 		Objects.requireNonNull(slotName, "slotName");
 		Objects.requireNonNull(statusInterval, "statusInterval");
+		tables = List.copyOf(tables);
+		if (heartbeatInterval.isNegative()) {
+			throw new ReplicationSetupException("lode.heartbeat.interval must not be negative, was " + heartbeatInterval,
+					"Set lode.heartbeat.interval to a duration such as 1m, or 0 for no heartbeats");
+		}
 		if (!url.startsWith("jdbc:postgresql:")) {
 			throw new ReplicationSetupException("lode.url '" + redact(url) + "' is not a PostgreSQL JDBC URL",
 					"Set lode.url (or spring.datasource.url) to jdbc:postgresql://HOST:PORT/DATABASE");
@@ -56,7 +65,8 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 * @return the settings
 	 */
 	public static ReplicationSettings of(String url, @Nullable String username, @Nullable String password) {
-		return new ReplicationSettings(url, username, password, DEFAULT_SLOT_NAME, true, Duration.ofSeconds(10));
+		return new ReplicationSettings(url, username, password, DEFAULT_SLOT_NAME, true, Duration.ofSeconds(10),
+				List.of(), Duration.ZERO);
 	}
 
 	/**
@@ -65,7 +75,16 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public ReplicationSettings withSlotName(String name) {
 		return new ReplicationSettings(this.url, this.username, this.password, name, this.createSlot,
-				this.statusInterval);
+				this.statusInterval, this.tables, this.heartbeatInterval);
+	}
+
+	/**
+	 * @param create whether to create a missing slot
+	 * @return a copy with that setting
+	 */
+	public ReplicationSettings withCreateSlot(boolean create) {
+		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, create,
+				this.statusInterval, this.tables, this.heartbeatInterval);
 	}
 
 	/**
@@ -74,7 +93,25 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public ReplicationSettings withStatusInterval(Duration interval) {
 		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, this.createSlot,
-				interval);
+				interval, this.tables, this.heartbeatInterval);
+	}
+
+	/**
+	 * @param watched the tables listeners watch
+	 * @return a copy with those tables
+	 */
+	public ReplicationSettings withTables(List<WatchedTable> watched) {
+		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, this.createSlot,
+				this.statusInterval, watched, this.heartbeatInterval);
+	}
+
+	/**
+	 * @param interval time between heartbeats while idle, zero for none
+	 * @return a copy with that heartbeat interval
+	 */
+	public ReplicationSettings withHeartbeatInterval(Duration interval) {
+		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, this.createSlot,
+				this.statusInterval, this.tables, interval);
 	}
 
 	/**
@@ -91,7 +128,8 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	@Override
 	public String toString() {
 		return "ReplicationSettings{url=" + safeUrl() + ", username=" + this.username + ", slot=" + this.slotName
-				+ ", createSlot=" + this.createSlot + ", statusInterval=" + this.statusInterval + "}";
+				+ ", createSlot=" + this.createSlot + ", statusInterval=" + this.statusInterval + ", tables=" + this.tables
+				+ ", heartbeatInterval=" + this.heartbeatInterval + "}";
 	}
 
 }

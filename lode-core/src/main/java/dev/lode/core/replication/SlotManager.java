@@ -48,9 +48,10 @@ public final class SlotManager {
 		SlotInfo slot = find(slotName);
 		if (slot == null) {
 			if (!create) {
-				throw new ReplicationSetupException("Replication slot '" + slotName + "' does not exist",
+				throw new ReplicationSetupException("Replication slot '" + slotName + "' does not exist (if lode"
+						+ " streamed from it before, it was dropped, and the changes since then are lost)",
 						"Create it (select pg_create_logical_replication_slot('" + slotName + "', '" + plugin
-								+ "')) or set lode.slot.create=true");
+								+ "')), or set lode.slot.create=true and restart the application");
 			}
 			slot = create(slotName, plugin);
 		}

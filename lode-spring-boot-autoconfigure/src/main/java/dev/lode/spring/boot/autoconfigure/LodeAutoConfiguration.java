@@ -4,7 +4,11 @@ import dev.lode.core.decode.Wal2JsonV2Decoder;
 import dev.lode.core.replication.ChangeHandler;
 import dev.lode.core.replication.ReplicationObserver;
 import dev.lode.core.replication.ReplicationSettings;
+import dev.lode.spring.ContainerOptions;
+import dev.lode.spring.DefaultWalChangeErrorHandler;
+import dev.lode.spring.ErrorHandlingChangeHandler;
 import dev.lode.spring.WalChangeDispatcher;
+import dev.lode.spring.WalChangeErrorHandler;
 import dev.lode.spring.WalChangeListenerFactory;
 import dev.lode.spring.WalReplicationContainer;
 import org.postgresql.replication.PGReplicationStream;
@@ -18,10 +22,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Auto-configuration for lode: binds {@code lode.*}, registers the {@code @OnWalChange} listener
- * factory, the dispatcher and the replication container.
+ * factory, the dispatcher, the error handler and the replication container.
  *
  * @since 0.1.0
  */
@@ -47,8 +52,11 @@ public class LodeAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReplicationSettings lodeReplicationSettings(LodeProperties properties, LodeConnectionDetails connection) {
-		return new ReplicationSettings(connection.getJdbcUrl(), connection.getUsername(), connection.getPassword(),
-				properties.getSlot().getName(), properties.getSlot().isCreate(), properties.getStatusInterval());
+		return ReplicationSettings.of(connection.getJdbcUrl(), connection.getUsername(), connection.getPassword())
+			.withSlotName(properties.getSlot().getName())
+			.withCreateSlot(properties.getSlot().isCreate())
+			.withStatusInterval(properties.getStatusInterval())
+			.withHeartbeatInterval(properties.getHeartbeat().getInterval());
 	}
 
 	@Bean
@@ -59,10 +67,35 @@ public class LodeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	WalChangeErrorHandler lodeErrorHandler(LodeProperties properties) {
+		LodeProperties.Retry retry = properties.getListener().getRetry();
+		ExponentialBackOff backOff = backOff(retry);
+		backOff.setMaxAttempts(Math.max(0, retry.getMaxAttempts() - 1));
+		return new DefaultWalChangeErrorHandler(backOff, properties.getListener().getFailureAction());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	WalReplicationContainer lodeReplicationContainer(ReplicationSettings settings, ChangeHandler handler,
-			LodeProperties properties, ObjectProvider<ReplicationObserver> observers) {
-		return new WalReplicationContainer(settings, Wal2JsonV2Decoder::new, handler,
-				properties.getShutdown().getTimeout(), properties.isAutoStartup(), observers.orderedStream().toList());
+			WalChangeErrorHandler errorHandler, WalChangeListenerFactory listenerFactory, LodeProperties properties,
+			ObjectProvider<ReplicationObserver> observers) {
+		LodeProperties.Reconnect reconnect = properties.getReconnect();
+		ExponentialBackOff reconnectBackOff = backOff(reconnect);
+		if (reconnect.getMaxAttempts() != null) {
+			reconnectBackOff.setMaxAttempts(reconnect.getMaxAttempts());
+		}
+		ContainerOptions options = new ContainerOptions(properties.isAutoStartup(), properties.getShutdown().getTimeout(),
+				reconnectBackOff, properties.getSlot().getTakeoverInterval());
+		return new WalReplicationContainer(() -> settings.withTables(WatchedTables.of(listenerFactory)),
+				Wal2JsonV2Decoder::new, new ErrorHandlingChangeHandler(handler, errorHandler), options,
+				observers.orderedStream().toList());
+	}
+
+	private static ExponentialBackOff backOff(LodeProperties.BackOffSettings settings) {
+		ExponentialBackOff backOff = new ExponentialBackOff(settings.getInitialInterval().toMillis(),
+				settings.getMultiplier());
+		backOff.setMaxInterval(settings.getMaxInterval().toMillis());
+		return backOff;
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.lode.spring.boot.autoconfigure;
 
 import java.time.Duration;
 
+import dev.lode.spring.FailureAction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -48,6 +49,12 @@ public class LodeProperties {
 	private final Slot slot = new Slot();
 
 	private final Shutdown shutdown = new Shutdown();
+
+	private final Reconnect reconnect = new Reconnect();
+
+	private final Listener listener = new Listener();
+
+	private final Heartbeat heartbeat = new Heartbeat();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -105,6 +112,18 @@ public class LodeProperties {
 		return this.shutdown;
 	}
 
+	public Reconnect getReconnect() {
+		return this.reconnect;
+	}
+
+	public Listener getListener() {
+		return this.listener;
+	}
+
+	public Heartbeat getHeartbeat() {
+		return this.heartbeat;
+	}
+
 	/**
 	 * Replication slot settings.
 	 */
@@ -119,6 +138,20 @@ public class LodeProperties {
 		 * Whether to create the slot when it does not exist.
 		 */
 		private boolean create = true;
+
+		/**
+		 * Time between attempts to take over the slot while another process streams from it (the
+		 * application stands by meanwhile).
+		 */
+		private Duration takeoverInterval = Duration.ofSeconds(5);
+
+		public Duration getTakeoverInterval() {
+			return this.takeoverInterval;
+		}
+
+		public void setTakeoverInterval(Duration takeoverInterval) {
+			this.takeoverInterval = takeoverInterval;
+		}
 
 		public String getName() {
 			return this.name;
@@ -155,6 +188,154 @@ public class LodeProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * Exponential back-off settings.
+	 */
+	public abstract static class BackOffSettings {
+
+		/**
+		 * Time to wait before the first retry.
+		 */
+		private Duration initialInterval;
+
+		/**
+		 * Factor by which the wait grows after each retry.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Longest time to wait between two retries.
+		 */
+		private Duration maxInterval;
+
+		BackOffSettings(Duration initialInterval, Duration maxInterval) {
+			this.initialInterval = initialInterval;
+			this.maxInterval = maxInterval;
+		}
+
+		public Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(Duration initialInterval) {
+			this.initialInterval = initialInterval;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
+	}
+
+	/**
+	 * Reconnect settings, used when the replication connection is lost.
+	 */
+	public static class Reconnect extends BackOffSettings {
+
+		/**
+		 * Maximum number of reconnect attempts in a row before giving up (health DOWN); unlimited when
+		 * not set.
+		 */
+		private @Nullable Integer maxAttempts;
+
+		public Reconnect() {
+			super(Duration.ofSeconds(1), Duration.ofSeconds(30));
+		}
+
+		public @Nullable Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(@Nullable Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+	}
+
+	/**
+	 * Listener failure settings.
+	 */
+	public static class Listener {
+
+		/**
+		 * What to do with a change whose listeners still fail after the retries: STOP streaming (nothing
+		 * of the transaction is acknowledged; the default) or SKIP it (log and acknowledge).
+		 */
+		private FailureAction failureAction = FailureAction.STOP;
+
+		private final Retry retry = new Retry();
+
+		public FailureAction getFailureAction() {
+			return this.failureAction;
+		}
+
+		public void setFailureAction(FailureAction failureAction) {
+			this.failureAction = failureAction;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+	}
+
+	/**
+	 * Retry settings of a change whose listeners failed; the whole change is delivered again.
+	 */
+	public static class Retry extends BackOffSettings {
+
+		/**
+		 * Maximum number of deliveries of a failing change, the first one included (1 means no retry).
+		 */
+		private int maxAttempts = 3;
+
+		public Retry() {
+			super(Duration.ofSeconds(1), Duration.ofSeconds(10));
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+	}
+
+	/**
+	 * Heartbeat settings.
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * Time without any message after which lode writes a heartbeat (pg_logical_emit_message) that
+		 * travels through the slot and advances it; 0 disables heartbeats.
+		 */
+		private Duration interval = Duration.ZERO;
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
 		}
 
 	}

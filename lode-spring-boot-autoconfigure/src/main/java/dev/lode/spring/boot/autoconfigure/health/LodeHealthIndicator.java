@@ -1,14 +1,16 @@
 package dev.lode.spring.boot.autoconfigure.health;
 
 import dev.lode.core.Lsn;
+import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.spring.ReplicationState;
 import dev.lode.spring.WalReplicationContainer;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 
 /**
- * Health of lode's replication: UP while starting or streaming, DOWN after a failure (with the
- * error, never a password), OUT_OF_SERVICE when stopped.
+ * Health of lode's replication: UP while starting, streaming, reconnecting or standing by (the
+ * {@code state} detail says which), DOWN after a failure (with the error, never a password),
+ * OUT_OF_SERVICE when stopped.
  *
  * @since 0.1.0
  */
@@ -28,11 +30,16 @@ public class LodeHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		ReplicationState state = this.container.getState();
 		switch (state) {
-			case NEW, STARTING, STREAMING -> builder.up();
+			// reconnecting and standing by are normal, passing states: the details say which
+			case NEW, STARTING, STREAMING, STANDBY, RECONNECTING -> builder.up();
 			case STOPPED -> builder.outOfService();
 			case FAILED -> builder.down();
 		}
-		builder.withDetail("state", state.name()).withDetail("slot", this.container.getSettings().slotName());
+		builder.withDetail("state", state.name()).withDetail("reconnects", this.container.getReconnectCount());
+		ReplicationSettings settings = this.container.getSettings();
+		if (settings != null) {
+			builder.withDetail("slot", settings.slotName());
+		}
 		Lsn received = this.container.getLastReceivedLsn();
 		if (received != null) {
 			builder.withDetail("lastReceivedLsn", received.toString());

@@ -1,0 +1,7 @@
+/**
+ * Checks of the database that run before streaming starts.
+ */
+@NullMarked
+package dev.lode.core.preflight;
+
+import org.jspecify.annotations.NullMarked;
