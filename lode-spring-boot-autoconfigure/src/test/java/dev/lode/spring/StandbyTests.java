@@ -1,0 +1,61 @@
+package dev.lode.spring;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.lode.core.WalChange;
+import dev.lode.spring.boot.autoconfigure.health.LodeHealthIndicator;
+import dev.lode.test.WithPostgres;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two application instances on one slot: one streams, the other stands by and takes over.
+ */
+@WithPostgres
+class StandbyTests extends LodeTestApps {
+
+	@Test
+	void theSecondInstanceStandsByAndContinuesWithNothingLostWhenTheFirstStops() {
+		ConfigurableApplicationContext first = start(Listener.class);
+		Listener firstListener = first.getBean(Listener.class);
+		sql("insert into orders values (1, 'a', 1, 'new')");
+		await().atMost(Duration.ofSeconds(20)).until(() -> firstListener.received.size() == 1);
+
+		ConfigurableApplicationContext second = start(Listener.class, "lode.slot.takeover-interval=300ms");
+		WalReplicationContainer standby = second.getBean(WalReplicationContainer.class);
+		Listener secondListener = second.getBean(Listener.class);
+		assertThat(standby.getState()).isEqualTo(ReplicationState.STANDBY);
+		assertThat(second.getBean(LodeHealthIndicator.class).health().getDetails()).containsEntry("state", "STANDBY");
+
+		sql("insert into orders values (2, 'b', 1, 'new')");
+		await().atMost(Duration.ofSeconds(20)).until(() -> firstListener.received.size() == 2);
+		first.close();
+		sql("insert into orders values (3, 'c', 1, 'new')");
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> secondListener.ids().contains(3));
+		assertThat(standby.getState()).isEqualTo(ReplicationState.STREAMING);
+		assertThat(secondListener.ids()).endsWith(3);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Listener {
+
+		final Recorder received = new Recorder();
+
+		@OnWalChange(table = "orders")
+		void onOrder(WalChange change) {
+			this.received.add(change);
+		}
+
+		List<Object> ids() {
+			return this.received.changes().stream().map((c) -> c.get("id")).toList();
+		}
+
+	}
+
+}
