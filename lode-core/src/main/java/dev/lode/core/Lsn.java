@@ -26,6 +26,13 @@ public record Lsn(long value) implements Comparable<Lsn> {
 		if (slash <= 0 || slash == text.length() - 1) {
 			throw new IllegalArgumentException("Not an LSN: '" + text + "'");
 		}
+		// Long.parseLong alone would also take a sign ("+1/-0") and non-ASCII digits
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (i != slash && !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'))) {
+				throw new IllegalArgumentException("Not an LSN: '" + text + "'");
+			}
+		}
 		try {
 			long high = Long.parseLong(text, 0, slash, 16);
 			long low = Long.parseLong(text, slash + 1, text.length(), 16);

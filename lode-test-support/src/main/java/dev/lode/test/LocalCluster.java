@@ -199,6 +199,11 @@ final class LocalCluster {
 
     /** Creates, configures and starts a cluster; registers a shutdown hook that removes it. */
     static LocalCluster start(Path binDir) {
+        return start(binDir, "");
+    }
+
+    /** Like {@link #start(Path)}, with extra postgresql.conf lines that override the test settings. */
+    static LocalCluster start(Path binDir, String extraConf) {
         boolean root = runningAsRoot();
         if (root) {
             checkRootPrerequisites();
@@ -214,7 +219,7 @@ final class LocalCluster {
         LocalCluster cluster = new LocalCluster(binDir, base, root);
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::stopAndDelete, "lode-test-postgres-stop"));
         try {
-            cluster.initdb();
+            cluster.initdb(extraConf);
             cluster.startServer();
             return cluster;
         } catch (RuntimeException e) {
@@ -223,7 +228,7 @@ final class LocalCluster {
         }
     }
 
-    private void initdb() {
+    private void initdb(String extraConf) {
         Path pwFile = baseDir.resolve("pwfile");
         try {
             Files.writeString(pwFile, PASSWORD + "\n");
@@ -261,7 +266,8 @@ final class LocalCluster {
                     + "synchronous_commit = on\n"
                     + "full_page_writes = off\n"
                     + "shared_buffers = 128MB\n"
-                    + "logging_collector = off\n";
+                    + "logging_collector = off\n"
+                    + extraConf + "\n";
             Files.writeString(dataDir.resolve("postgresql.conf"), conf, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -26,8 +26,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Wal2JsonV2Decoder implements WalDecoder {
 
+	/**
+	 * The longest number PostgreSQL can send: {@code numeric} allows 131072 digits before and 16383 after the
+	 * decimal point (147457 characters with sign and point). Jackson's default limit (1000) rejected real values.
+	 */
+	static final int MAX_NUMBER_LENGTH = 150_000;
+
 	static final JsonFactory JSON = JsonFactory.builder()
-		.streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+		.streamReadConstraints(StreamReadConstraints.builder()
+			.maxStringLength(Integer.MAX_VALUE)
+			.maxNumberLength(MAX_NUMBER_LENGTH)
+			.build())
 		.build();
 
 	private static final Map<String, String> OPTIONS;
@@ -64,8 +73,7 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 	@Override
 	public void decode(ByteBuffer payload, Lsn messageLsn, DecodeSink sink) throws Exception {
 		Message message;
-		try (JsonParser parser = JSON.createParser(payload.array(), payload.arrayOffset() + payload.position(),
-				payload.remaining())) {
+		try (JsonParser parser = createParser(payload)) {
 			message = read(parser);
 		}
 		catch (JsonProcessingException ex) {
@@ -76,6 +84,16 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 			throw new WalDecodeException("wal2json v2: unreadable message at " + messageLsn, ex);
 		}
 		dispatch(message, messageLsn, sink);
+	}
+
+	private static JsonParser createParser(ByteBuffer payload) throws IOException {
+		if (payload.hasArray()) {
+			return JSON.createParser(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
+		}
+		// direct or read-only buffer: no accessible array; copy without moving the caller's position
+		byte[] bytes = new byte[payload.remaining()];
+		payload.duplicate().get(bytes);
+		return JSON.createParser(bytes);
 	}
 
 	private void dispatch(Message m, Lsn messageLsn, DecodeSink sink) throws Exception {
@@ -141,7 +159,7 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 			JsonToken token = parser.nextToken();
 			switch (field) {
 				case "action" -> m.action = text(parser, field);
-				case "xid" -> m.xid = (token == JsonToken.VALUE_NUMBER_INT) ? parser.getLongValue() : -1;
+				case "xid" -> m.xid = xid(parser, token);
 				case "timestamp" -> m.timestamp = text(parser, field);
 				case "lsn" -> m.lsn = lsn(parser, field);
 				case "nextlsn" -> m.nextLsn = lsn(parser, field);
@@ -149,7 +167,7 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 				case "table" -> m.table = text(parser, field);
 				case "columns" -> readColumns(parser, m, m.columns);
 				case "identity" -> readColumns(parser, m, m.identity);
-				case "transactional" -> m.transactional = token == JsonToken.VALUE_TRUE;
+				case "transactional" -> m.transactional = bool(token, field);
 				case "prefix" -> m.prefix = text(parser, field);
 				case "content" -> m.content = text(parser, field);
 				default -> parser.skipChildren();
@@ -165,6 +183,27 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 			throw new WalDecodeException("wal2json v2: trailing content after the message object");
 		}
 		return m;
+	}
+
+	private static long xid(JsonParser parser, @Nullable JsonToken token) throws IOException {
+		if (token == JsonToken.VALUE_NULL) {
+			return -1;
+		}
+		if (token != JsonToken.VALUE_NUMBER_INT) {
+			// anything else, in particular an object or array, must not be read as if it were the message
+			throw new WalDecodeException("wal2json v2: \"xid\" is not an integer");
+		}
+		return parser.getLongValue();
+	}
+
+	private static boolean bool(@Nullable JsonToken token, String field) {
+		if (token == JsonToken.VALUE_TRUE) {
+			return true;
+		}
+		if (token == JsonToken.VALUE_FALSE || token == JsonToken.VALUE_NULL) {
+			return false;
+		}
+		throw new WalDecodeException("wal2json v2: \"" + field + "\" is not a boolean");
 	}
 
 	private static @Nullable String text(JsonParser parser, String field) throws IOException {

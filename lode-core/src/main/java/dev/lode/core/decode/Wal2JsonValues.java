@@ -20,7 +20,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class Wal2JsonValues {
 
-	/** PostgreSQL's ISO output of {@code timestamptz}: {@code 2024-01-02 03:04:05.123456+05:30}. */
+	/**
+	 * PostgreSQL's ISO output of {@code timestamptz}: {@code 2024-01-02 03:04:05.123456+05:30}. PostgreSQL prints
+	 * UTC as {@code +00}, which the pattern parses; it must not be the "no offset" text, which would match the start
+	 * of {@code +00:19:32} and leave the rest unparsed.
+	 */
 	static final DateTimeFormatter TIMESTAMPTZ = new DateTimeFormatterBuilder().append(DateTimeFormatter.ISO_LOCAL_DATE)
 		.appendLiteral(' ')
 		.appendValue(ChronoField.HOUR_OF_DAY, 2)
@@ -31,7 +35,7 @@ final class Wal2JsonValues {
 		.optionalStart()
 		.appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
 		.optionalEnd()
-		.appendOffset("+HH:mm:ss", "+00")
+		.appendOffset("+HH:mm:ss", "Z")
 		.toFormatter();
 
 	private Wal2JsonValues() {
@@ -59,9 +63,14 @@ final class Wal2JsonValues {
 			case VALUE_STRING:
 				return parser.getText();
 			case VALUE_NUMBER_INT:
-				return readInteger(parser, type);
 			case VALUE_NUMBER_FLOAT:
-				return readFloat(parser, type);
+				try {
+					return (token == JsonToken.VALUE_NUMBER_INT) ? readInteger(parser, type) : readFloat(parser, type);
+				}
+				catch (NumberFormatException | ArithmeticException ex) {
+					// Jackson throws these, unwrapped, for numbers such as 1e2147483648 (exponent overflow)
+					throw new WalDecodeException("wal2json: number out of range for type " + type, ex);
+				}
 			default:
 				throw new WalDecodeException("wal2json: unexpected " + token + " where a column value belongs");
 		}
@@ -75,11 +84,12 @@ final class Wal2JsonValues {
 			if (type.equals("bigint") || type.equals("int8")) {
 				return parser.getLongValue();
 			}
+			// from the text: an integer token loses the sign of a negative zero ("-0")
 			if (type.equals("real") || type.equals("float4")) {
-				return parser.getFloatValue();
+				return Float.valueOf(parser.getText());
 			}
 			if (type.equals("double precision") || type.equals("float8")) {
-				return parser.getDoubleValue();
+				return Double.valueOf(parser.getText());
 			}
 		}
 		return switch (parser.getNumberType()) {

@@ -117,8 +117,10 @@ public final class ReplicationLoop {
 		SlotInfo slot;
 		long senderTimeoutMillis;
 		try (Connection plain = connector.openPlain()) {
+			SlotManager slots = new SlotManager(plain);
+			slots.checkWalLevel();
 			TablePreflight.check(plain, this.settings.tables());
-			slot = new SlotManager(plain).ensureSlot(this.settings.slotName(), this.decoder.plugin(),
+			slot = slots.ensureSlot(this.settings.slotName(), this.decoder.plugin(),
 					this.settings.createSlot() && allowCreate);
 			senderTimeoutMillis = walSenderTimeoutMillis(plain);
 		}

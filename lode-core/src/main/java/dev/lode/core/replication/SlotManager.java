@@ -87,7 +87,12 @@ public final class SlotManager {
 		return (text != null) ? Lsn.parse(text) : Lsn.INVALID;
 	}
 
-	private void checkWalLevel() throws SQLException {
+	/**
+	 * Fails unless the server's {@code wal_level} is {@code logical}.
+	 * @throws SQLException on database errors
+	 * @throws ReplicationSetupException if it is not
+	 */
+	public void checkWalLevel() throws SQLException {
 		String walLevel = queryString("show wal_level");
 		if (!"logical".equals(walLevel)) {
 			throw new ReplicationSetupException(
