@@ -25,6 +25,17 @@ public interface WalDecoder {
 	Map<String, String> slotOptions();
 
 	/**
+	 * Prepares the database before the slot is looked up or created, on a plain connection: for
+	 * example creates the publication pgoutput needs (it must exist before the slot, or the slot does
+	 * not see it). Does nothing by default.
+	 * @param connection a plain SQL connection to the slot's database
+	 * @param slotExists whether the slot exists already
+	 * @throws java.sql.SQLException on database errors
+	 */
+	default void prepare(java.sql.Connection connection, boolean slotExists) throws java.sql.SQLException {
+	}
+
+	/**
 	 * Decodes one XLogData payload.
 	 * @param payload the message payload (position to limit)
 	 * @param messageLsn the XLogData start LSN the driver reported for it

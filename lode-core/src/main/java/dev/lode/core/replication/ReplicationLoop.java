@@ -120,6 +120,7 @@ public final class ReplicationLoop {
 			SlotManager slots = new SlotManager(plain);
 			slots.checkWalLevel();
 			TablePreflight.check(plain, this.settings.tables());
+			this.decoder.prepare(plain, slots.find(this.settings.slotName()) != null);
 			slot = slots.ensureSlot(this.settings.slotName(), this.decoder.plugin(),
 					this.settings.createSlot() && allowCreate);
 			senderTimeoutMillis = walSenderTimeoutMillis(plain);
