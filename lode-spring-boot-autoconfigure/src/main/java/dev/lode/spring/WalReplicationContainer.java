@@ -22,6 +22,8 @@ import dev.lode.core.replication.SlotInUseException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.backoff.BackOffExecution;
 
@@ -40,7 +42,7 @@ import org.springframework.util.backoff.BackOffExecution;
  *
  * @since 0.1.0
  */
-public class WalReplicationContainer implements SmartLifecycle {
+public class WalReplicationContainer implements SmartLifecycle, ApplicationEventPublisherAware {
 
 	private static final Logger logger = LoggerFactory.getLogger(WalReplicationContainer.class);
 
@@ -72,6 +74,8 @@ public class WalReplicationContainer implements SmartLifecycle {
 
 	private volatile CountDownLatch stopSignal = new CountDownLatch(0);
 
+	private @Nullable ApplicationEventPublisher publisher;
+
 	/**
 	 * @param settings the replication settings, resolved at start (after all listeners are known)
 	 * @param decoders creates a decoder for each stream
@@ -89,6 +93,23 @@ public class WalReplicationContainer implements SmartLifecycle {
 		this.decoders = decoders;
 		this.handler = handler;
 		this.options = options;
+	}
+
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+		this.publisher = publisher;
+	}
+
+	private void publish(WalStreamingEvent event) {
+		ApplicationEventPublisher target = this.publisher;
+		if (target != null) {
+			try {
+				target.publishEvent(event);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A listener of {} failed", event.getClass().getSimpleName(), ex);
+			}
+		}
 	}
 
 	@Override
@@ -181,6 +202,7 @@ public class WalReplicationContainer implements SmartLifecycle {
 						this.status.failed(cause);
 						logger.error("Streaming from slot '{}' stopped: {}; nothing after {} was acknowledged",
 								current.slotName(), cause.getMessage(), this.status.acknowledged, cause);
+						publish(new WalStreamingFailedEvent(this, current.slotName(), this.status.acknowledged, cause));
 						return;
 					}
 					if (backOff == null) {
@@ -191,6 +213,7 @@ public class WalReplicationContainer implements SmartLifecycle {
 						this.status.failed(cause);
 						logger.error("Giving up on slot '{}' after {} reconnect attempts", current.slotName(), attempt,
 								cause);
+						publish(new WalStreamingFailedEvent(this, current.slotName(), this.status.acknowledged, cause));
 						return;
 					}
 					attempt++;
@@ -207,6 +230,7 @@ public class WalReplicationContainer implements SmartLifecycle {
 		finally {
 			if (this.status.state != ReplicationState.FAILED) {
 				this.status.state = ReplicationState.STOPPED;
+				publish(new WalStreamingStoppedEvent(this, current.slotName(), this.status.acknowledged));
 			}
 			this.running = false;
 		}
@@ -349,7 +373,7 @@ public class WalReplicationContainer implements SmartLifecycle {
 	}
 
 	/** Health and progress, updated by the replication thread. */
-	private static final class Status implements ReplicationObserver {
+	private final class Status implements ReplicationObserver {
 
 		volatile ReplicationState state = ReplicationState.NEW;
 
@@ -370,6 +394,7 @@ public class WalReplicationContainer implements SmartLifecycle {
 		public void streamingStarted(String slot, Lsn confirmedLsn) {
 			this.acknowledged = confirmedLsn;
 			this.error = null;
+			publish(new WalStreamingStartedEvent(WalReplicationContainer.this, slot, confirmedLsn));
 		}
 
 		@Override

@@ -35,6 +35,18 @@ public final class PgConnector {
 	}
 
 	/**
+	 * @return a plain connection with short timeouts, for health checks
+	 * @throws SQLException on errors that are not setup problems
+	 */
+	public Connection openMonitor() throws SQLException {
+		Properties props = baseProperties();
+		PGProperty.APPLICATION_NAME.set(props, "lode-" + this.settings.slotName() + "-monitor");
+		PGProperty.CONNECT_TIMEOUT.set(props, 2);
+		PGProperty.SOCKET_TIMEOUT.set(props, 5);
+		return open(props);
+	}
+
+	/**
 	 * @return a walsender connection in database replication mode
 	 * @throws SQLException on errors that are not setup problems
 	 */

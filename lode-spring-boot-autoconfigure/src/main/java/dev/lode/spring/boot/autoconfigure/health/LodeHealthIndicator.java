@@ -2,6 +2,7 @@ package dev.lode.spring.boot.autoconfigure.health;
 
 import dev.lode.core.Lsn;
 import dev.lode.core.replication.ReplicationSettings;
+import dev.lode.core.replication.SlotStatus;
 import dev.lode.spring.ReplicationState;
 import dev.lode.spring.WalReplicationContainer;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
@@ -9,8 +10,10 @@ import org.springframework.boot.actuate.health.Health;
 
 /**
  * Health of lode's replication: UP while starting, streaming, reconnecting or standing by (the
- * {@code state} detail says which), DOWN after a failure (with the error, never a password),
- * OUT_OF_SERVICE when stopped.
+ * {@code state} detail says which), DOWN after a failure (with the error, never a password) or when
+ * the slot is lost, OUT_OF_SERVICE when stopped. Details: state, slot, last received and acknowledged
+ * LSN, the slot's retained WAL bytes and {@code wal_status}, age of the last change, reconnect count,
+ * last error.
  *
  * @since 0.1.0
  */
@@ -48,9 +51,36 @@ public class LodeHealthIndicator extends AbstractHealthIndicator {
 		if (acknowledged != null) {
 			builder.withDetail("lastAcknowledgedLsn", acknowledged.toString());
 		}
+		long lastChange = this.container.getLastTransactionMillis();
+		if (lastChange > 0) {
+			builder.withDetail("lastChangeAgeMillis", System.currentTimeMillis() - lastChange);
+		}
+		if (settings != null && state != ReplicationState.NEW) {
+			slotDetails(builder, settings);
+		}
 		Throwable error = this.container.getLastError();
 		if (error != null) {
 			builder.withDetail("error", Secrets.redact(error.getClass().getName() + ": " + error.getMessage()));
+		}
+	}
+
+	private static void slotDetails(Health.Builder builder, ReplicationSettings settings) {
+		try {
+			SlotStatus slot = SlotStatus.read(settings);
+			if (!slot.exists()) {
+				builder.down().withDetail("slotExists", false);
+				return;
+			}
+			builder.withDetail("retainedWalBytes", slot.retainedWalBytes());
+			if (slot.walStatus() != null) {
+				builder.withDetail("walStatus", slot.walStatus());
+			}
+			if (slot.isLost()) {
+				builder.down();
+			}
+		}
+		catch (Exception ex) {
+			builder.withDetail("slotStatusError", Secrets.redact(String.valueOf(ex.getMessage())));
 		}
 	}
 
