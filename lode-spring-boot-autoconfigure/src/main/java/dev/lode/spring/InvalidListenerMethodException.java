@@ -1,11 +1,13 @@
 package dev.lode.spring;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 
 import org.springframework.util.ClassUtils;
 
 /**
- * An {@link OnWalChange} method cannot be used; startup fails with this exception.
+ * An {@link OnWalChange} or {@link OnWalTransaction} method cannot be used; startup fails with this
+ * exception.
  *
  * @since 0.1.0
  */
@@ -13,16 +15,29 @@ public class InvalidListenerMethodException extends IllegalStateException {
 
 	private static final long serialVersionUID = 1L;
 
+	private final String annotation;
+
 	private final String method;
 
 	private final String reason;
 
 	/**
+	 * Creates an exception about an {@link OnWalChange} method.
 	 * @param method the offending method
 	 * @param reason what is wrong with it and how to fix it
 	 */
 	public InvalidListenerMethodException(Method method, String reason) {
-		super("Invalid @OnWalChange method " + describe(method) + ": " + reason);
+		this(OnWalChange.class, method, reason);
+	}
+
+	/**
+	 * @param annotation the listener annotation on the method
+	 * @param method the offending method
+	 * @param reason what is wrong with it and how to fix it
+	 */
+	public InvalidListenerMethodException(Class<? extends Annotation> annotation, Method method, String reason) {
+		super("Invalid @" + annotation.getSimpleName() + " method " + describe(method) + ": " + reason);
+		this.annotation = "@" + annotation.getSimpleName();
 		this.method = describe(method);
 		this.reason = reason;
 	}
@@ -36,6 +51,11 @@ public class InvalidListenerMethodException extends IllegalStateException {
 			sb.append((i > 0) ? ", " : "").append(ClassUtils.getShortName(types[i]));
 		}
 		return sb.append(')').toString();
+	}
+
+	/** @return the listener annotation, as {@code @OnWalChange} */
+	public String getAnnotation() {
+		return this.annotation;
 	}
 
 	/** @return the method, as {@code com.example.Listener.onOrder(WalChange)} */

@@ -1,9 +1,12 @@
 package dev.lode.spring;
 
+import dev.lode.core.TransactionInfo;
 import dev.lode.core.WalChange;
 
 /**
- * An {@link OnWalChange} listener threw; the change's transaction was not acknowledged.
+ * A lode listener threw (or its arguments could not be bound, or its condition could not be
+ * evaluated); the transaction was not acknowledged. The message names the listener and the position,
+ * never row values.
  *
  * @since 0.1.0
  */
@@ -21,6 +24,17 @@ public class ListenerFailedException extends RuntimeException {
 	public ListenerFailedException(String listenerId, WalChange change, Throwable cause) {
 		super("Listener '" + listenerId + "' failed on " + change.kind() + " " + change.qualifiedTable() + " at "
 				+ change.lsn() + " (commit " + change.commitLsn() + "): " + cause, cause);
+		this.listenerId = listenerId;
+	}
+
+	/**
+	 * @param listenerId the failed transaction-level listener
+	 * @param transaction the transaction it failed on
+	 * @param cause what the listener threw
+	 */
+	public ListenerFailedException(String listenerId, TransactionInfo transaction, Throwable cause) {
+		super("Listener '" + listenerId + "' failed on transaction " + transaction.xid() + " (commit "
+				+ transaction.commitLsn() + "): " + cause, cause);
 		this.listenerId = listenerId;
 	}
 

@@ -1,28 +1,24 @@
 package dev.lode.spring;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import dev.lode.core.WalChange;
-import org.springframework.context.ApplicationEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The application event lode publishes for each {@link WalChange}. Listener adapters record their
- * failures on the event, so a failure is seen even when an application event multicaster's
- * {@code ErrorHandler} swallows it.
+ * The application event lode publishes for each {@link WalChange}, received by {@link OnWalChange}
+ * methods (and collected for {@link OnWalTransaction} methods).
  *
  * @since 0.1.0
  */
-public class WalChangeEvent extends ApplicationEvent {
+public class WalChangeEvent extends WalDispatchEvent {
 
 	private static final long serialVersionUID = 1L;
 
 	private final transient WalChange change;
 
-	private final transient List<ListenerFailure> failures = Collections.synchronizedList(new ArrayList<>(0));
-
-	private volatile int invocations;
+	private transient @Nullable List<Object> collectors;
 
 	/**
 	 * @param source the publisher
@@ -39,39 +35,23 @@ public class WalChangeEvent extends ApplicationEvent {
 	}
 
 	/**
-	 * Records that a listener is about to be invoked.
+	 * Records that a transaction-level listener wants the change; the dispatcher adds it to that
+	 * listener's changes only if every listener of the change returned normally, so a change that is
+	 * redelivered after a failure is collected once.
+	 * @param listener the transaction-level listener
 	 */
-	void invoking() {
-		this.invocations++;
+	synchronized void collectFor(Object listener) {
+		List<Object> list = this.collectors;
+		if (list == null) {
+			list = new ArrayList<>(2);
+			this.collectors = list;
+		}
+		list.add(listener);
 	}
 
-	/**
-	 * Records that a listener failed.
-	 * @param listenerId the listener's id
-	 * @param failure what it threw
-	 */
-	void failed(String listenerId, Throwable failure) {
-		this.failures.add(new ListenerFailure(listenerId, failure));
-	}
-
-	/** @return how many listeners were invoked */
-	public int getInvocations() {
-		return this.invocations;
-	}
-
-	/** @return the failures of listeners, empty when all returned normally */
-	public List<ListenerFailure> getFailures() {
-		return List.copyOf(this.failures);
-	}
-
-	/**
-	 * A listener that threw.
-	 *
-	 * @param listenerId the listener's id
-	 * @param failure what it threw
-	 */
-	public record ListenerFailure(String listenerId, Throwable failure) {
-
+	/** @return the transaction-level listeners that want the change */
+	synchronized List<Object> getCollectors() {
+		return (this.collectors != null) ? List.copyOf(this.collectors) : List.of();
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.lode.spring;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -7,7 +8,8 @@ import dev.lode.core.ChangeKind;
 import dev.lode.core.WalChange;
 
 /**
- * Which changes a listener wants: schema, tables and kinds from its {@link OnWalChange}.
+ * Which changes a listener wants: schema, tables and kinds from its {@link OnWalChange} or
+ * {@link OnWalTransaction}.
  *
  * @param schema the schema, empty for any
  * @param tables the tables, empty for all
@@ -21,9 +23,21 @@ public record WalChangeFilter(String schema, Set<String> tables, Set<ChangeKind>
 	 * @return the filter it describes
 	 */
 	public static WalChangeFilter of(OnWalChange annotation) {
-		Set<ChangeKind> kinds = (annotation.kind().length == 0) ? EnumSet.allOf(ChangeKind.class)
-				: EnumSet.copyOf(Set.of(annotation.kind()));
-		return new WalChangeFilter(annotation.schema(), Set.of(annotation.table()), kinds);
+		return of(annotation.schema(), annotation.table(), annotation.kind());
+	}
+
+	/**
+	 * @param annotation the listener's annotation
+	 * @return the filter it describes
+	 */
+	public static WalChangeFilter of(OnWalTransaction annotation) {
+		return of(annotation.schema(), annotation.table(), annotation.kind());
+	}
+
+	private static WalChangeFilter of(String schema, String[] tables, ChangeKind[] kinds) {
+		Set<ChangeKind> kindSet = (kinds.length == 0) ? EnumSet.allOf(ChangeKind.class)
+				: EnumSet.copyOf(Arrays.asList(kinds));
+		return new WalChangeFilter(schema, Set.copyOf(Arrays.asList(tables)), kindSet);
 	}
 
 	/**

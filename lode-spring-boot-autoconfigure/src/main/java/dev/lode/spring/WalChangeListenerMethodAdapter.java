@@ -1,50 +1,42 @@
 package dev.lode.spring;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import java.util.function.Supplier;
 
 import dev.lode.core.WalChange;
-import org.springframework.context.ApplicationContext;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.event.GenericApplicationListener;
 import org.springframework.core.ResolvableType;
-import org.springframework.util.ReflectionUtils;
 
 /**
- * Invokes one {@link OnWalChange} method for the {@link WalChangeEvent}s its filter accepts. Always
- * synchronous ({@link #supportsAsyncExecution()} is {@code false}), so an application event
- * multicaster with a task executor cannot make lode acknowledge a change whose listener has not
+ * Invokes one {@link OnWalChange} method for the {@link WalChangeEvent}s its filter and condition
+ * accept. Always synchronous ({@link #supportsAsyncExecution()} is {@code false}), so an application
+ * event multicaster with a task executor cannot make lode acknowledge a change whose listener has not
  * finished; failures are recorded on the event, so an {@code ErrorHandler} that swallows them cannot
- * make lode acknowledge a failed change.
+ * make lode acknowledge a failed change. Listeners of one change run in {@link #getOrder()} order
+ * ({@code @Order} on the method, {@code Ordered.LOWEST_PRECEDENCE} without).
  *
  * @since 0.1.0
  */
 public class WalChangeListenerMethodAdapter implements GenericApplicationListener {
 
-	private final ApplicationContext context;
-
-	private final String beanName;
-
-	private final Method method;
-
-	private final String id;
+	private final ListenerInvoker invoker;
 
 	private final int order;
 
 	private final WalChangeFilter filter;
 
-	private final ParameterKind parameter;
+	private final @Nullable ListenerCondition condition;
 
-	WalChangeListenerMethodAdapter(ApplicationContext context, String beanName, Method method, String id, int order,
-			WalChangeFilter filter, ParameterKind parameter) {
-		this.context = context;
-		this.beanName = beanName;
-		this.method = method;
-		this.id = id;
+	private final ChangeListenerParameters parameters;
+
+	WalChangeListenerMethodAdapter(ListenerInvoker invoker, int order, WalChangeFilter filter,
+			@Nullable ListenerCondition condition, ChangeListenerParameters parameters) {
+		this.invoker = invoker;
 		this.order = order;
 		this.filter = filter;
-		this.parameter = parameter;
-		ReflectionUtils.makeAccessible(method);
+		this.condition = condition;
+		this.parameters = parameters;
 	}
 
 	@Override
@@ -59,7 +51,7 @@ public class WalChangeListenerMethodAdapter implements GenericApplicationListene
 
 	@Override
 	public String getListenerId() {
-		return this.id;
+		return this.invoker.id();
 	}
 
 	@Override
@@ -78,38 +70,52 @@ public class WalChangeListenerMethodAdapter implements GenericApplicationListene
 			return;
 		}
 		WalChange change = walEvent.getChange();
-		walEvent.invoking();
-		Object bean = this.context.getBean(this.beanName);
-		Object[] args = switch (this.parameter) {
-			case NONE -> new Object[0];
-			case CHANGE -> new Object[] { change };
-			case EVENT -> new Object[] { walEvent };
-		};
-		try {
-			this.method.invoke(bean, args);
+		Arguments arguments = new Arguments(walEvent);
+		if (this.condition != null) {
+			boolean matches;
+			try {
+				matches = this.condition.matches(change, arguments);
+			}
+			catch (RuntimeException ex) {
+				throw this.invoker.fail(walEvent, ex, (failure) -> failed(change, failure));
+			}
+			if (!matches) {
+				return;
+			}
 		}
-		catch (InvocationTargetException ex) {
-			fail(walEvent, change, ex.getTargetException());
-		}
-		catch (IllegalAccessException | IllegalArgumentException ex) {
-			fail(walEvent, change, ex);
-		}
+		this.invoker.invoke(walEvent, arguments, (failure) -> failed(change, failure), change);
 	}
 
-	private void fail(WalChangeEvent event, WalChange change, Throwable failure) {
-		event.failed(this.id, failure);
-		throw new ListenerFailedException(this.id, change, failure);
+	private ListenerFailedException failed(WalChange change, Throwable failure) {
+		return new ListenerFailedException(this.invoker.id(), change, failure);
 	}
 
 	@Override
 	public String toString() {
-		return "@OnWalChange listener '" + this.id + "' " + this.filter;
+		return "@OnWalChange listener '" + this.invoker.id() + "' " + this.filter
+				+ ((this.condition != null) ? " if " + this.condition : "");
 	}
 
-	/** What the method's parameter receives. */
-	enum ParameterKind {
+	/** The arguments of one invocation, resolved once, when first needed (by the condition or the call). */
+	private final class Arguments implements Supplier<@Nullable Object[]> {
 
-		NONE, CHANGE, EVENT
+		private final WalChangeEvent event;
+
+		private @Nullable Object @Nullable [] resolved;
+
+		Arguments(WalChangeEvent event) {
+			this.event = event;
+		}
+
+		@Override
+		public @Nullable Object[] get() {
+			@Nullable Object[] args = this.resolved;
+			if (args == null) {
+				args = WalChangeListenerMethodAdapter.this.parameters.resolve(this.event);
+				this.resolved = args;
+			}
+			return args;
+		}
 
 	}
 

@@ -1,9 +1,14 @@
 package dev.lode.spring;
 
+import java.util.List;
+import java.util.Map;
+
+import dev.lode.core.TransactionInfo;
 import dev.lode.core.WalChange;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.Async;
@@ -57,6 +62,108 @@ class InvalidListenerTests {
 				.rootCause()
 				.isInstanceOf(InvalidListenerMethodException.class)
 				.hasMessageContaining("TwoParameters.onChange(WalChange, WalChange)"));
+	}
+
+	@Test
+	void twoNewRowParametersFailStartupSayingWhatIsAllowed() {
+		assertInvalid(TwoNewRows.class, "TwoNewRows.onChange(InvalidListenerTests.Row, Map)", "parameters 1 and 2 both receive the new row",
+				"at most one of each");
+	}
+
+	@Test
+	void twoOldRowParametersFailStartup() {
+		assertInvalid(TwoOldRows.class, "TwoOldRows.onChange(InvalidListenerTests.Row, InvalidListenerTests.Row)", "both receive the old row");
+	}
+
+	@Test
+	void twoTransactionInfoParametersFailStartup() {
+		assertInvalid(TwoTransactions.class, "TwoTransactions.onChange(TransactionInfo, TransactionInfo)",
+				"both receive the TransactionInfo");
+	}
+
+	@Test
+	void aPrimitiveParameterFailsStartup() {
+		assertInvalid(IntParameter.class, "IntParameter.onChange(int)", "unsupported type int", "WalChange");
+	}
+
+	@Test
+	void aMapOfStringsFailsStartupAskingForMapOfObjects() {
+		assertInvalid(StringMap.class, "StringMap.onChange(Map)", "Map<String, String>",
+				"declare Map<String, Object>");
+	}
+
+	@Test
+	void oldRowOnAWalChangeFailsStartup() {
+		assertInvalid(OldRowOnChange.class, "OldRowOnChange.onChange(WalChange)", "annotated @OldRow");
+	}
+
+	@Test
+	void aListOfChangesOnAChangeListenerPointsToOnWalTransaction() {
+		assertInvalid(ListOnChangeListener.class, "ListOnChangeListener.onChange(List)", "@OnWalTransaction");
+	}
+
+	@Test
+	void anUnparsableConditionFailsStartupQuotingIt() {
+		assertInvalid(BadCondition.class, "BadCondition.onChange()", "its condition \"changed('status'\"",
+				"not a valid SpEL expression");
+	}
+
+	@Test
+	void aTransactionListenerWithASingleChangeFailsStartup() {
+		assertInvalid(TransactionWithChange.class, "Invalid @OnWalTransaction method",
+				"TransactionWithChange.onTransaction(WalChange)", "for @OnWalChange methods", "List<WalChange>");
+	}
+
+	@Test
+	void aTransactionListenerWithAListOfSomethingElseFailsStartup() {
+		assertInvalid(TransactionWithStrings.class, "TransactionWithStrings.onTransaction(List)",
+				"List of String", "declare List<WalChange>");
+	}
+
+	@Test
+	void aTransactionListenerThatReturnsAValueFailsStartup() {
+		assertInvalid(TransactionReturnsValue.class, "TransactionReturnsValue.onTransaction(List)",
+				"@OnWalTransaction methods must return void");
+	}
+
+	@Test
+	void aMethodWithBothAnnotationsFailsStartup() {
+		assertInvalid(BothAnnotations.class, "BothAnnotations.onBoth()", "both @OnWalChange and @OnWalTransaction");
+	}
+
+	@Test
+	void everyParameterKindInAnyOrderStarts() {
+		this.runner.withUserConfiguration(AllKinds.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			WalChangeListenerFactory factory = context.getBean(WalChangeListenerFactory.class);
+			assertThat(factory.getListeners()).extracting(WalChangeListenerMethodAdapter::getListenerId)
+				.containsExactlyInAnyOrder("AllKinds.everything", "AllKinds.maps", "AllKinds.event");
+			assertThat(factory.getTransactionListeners())
+				.extracting(WalTransactionListenerMethodAdapter::getListenerId)
+				.containsExactlyInAnyOrder("AllKinds.transaction", "AllKinds.nothing");
+			assertThat(factory.getFilters()).hasSize(5);
+		});
+	}
+
+	@Test
+	void withoutJacksonARecordParameterFailsStartupAndAMapParameterWorks() {
+		this.runner.withClassLoader(new FilteredClassLoader("com.fasterxml.jackson.databind"))
+			.withUserConfiguration(TwoOldRows.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("jackson-databind is not on the class path"));
+		this.runner.withClassLoader(new FilteredClassLoader("com.fasterxml.jackson.databind"))
+			.withUserConfiguration(MapsOnly.class)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	private void assertInvalid(Class<?> config, String... messageParts) {
+		this.runner.withUserConfiguration(config)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidListenerMethodException.class)
+				.message()
+				.contains(messageParts));
 	}
 
 	@Test
@@ -116,6 +223,154 @@ class InvalidListenerTests {
 
 		@OnWalChange(table = "orders")
 		void withoutParameter() {
+		}
+
+	}
+
+	record Row(int id, String customer) {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoNewRows {
+
+		@OnWalChange(table = "orders")
+		void onChange(Row row, Map<String, Object> values) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoOldRows {
+
+		@OnWalChange(table = "orders")
+		void onChange(@OldRow Row a, @OldRow Row b) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoTransactions {
+
+		@OnWalChange(table = "orders")
+		void onChange(TransactionInfo a, TransactionInfo b) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class IntParameter {
+
+		@OnWalChange(table = "orders")
+		void onChange(int id) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class StringMap {
+
+		@OnWalChange(table = "orders")
+		void onChange(Map<String, String> values) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OldRowOnChange {
+
+		@OnWalChange(table = "orders")
+		void onChange(@OldRow WalChange change) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ListOnChangeListener {
+
+		@OnWalChange(table = "orders")
+		void onChange(List<WalChange> changes) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BadCondition {
+
+		@OnWalChange(table = "orders", condition = "changed('status'")
+		void onChange() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TransactionWithChange {
+
+		@OnWalTransaction(table = "orders")
+		void onTransaction(WalChange change) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TransactionWithStrings {
+
+		@OnWalTransaction(table = "orders")
+		void onTransaction(List<String> changes) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TransactionReturnsValue {
+
+		@OnWalTransaction(table = "orders")
+		int onTransaction(List<WalChange> changes) {
+			return 0;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BothAnnotations {
+
+		@OnWalChange
+		@OnWalTransaction
+		void onBoth() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MapsOnly {
+
+		@OnWalChange(table = "orders")
+		void maps(@OldRow Map<String, Object> old, Map<String, Object> row, WalChange change) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AllKinds {
+
+		@OnWalChange(table = "orders", condition = "#row != null and #current != null")
+		void everything(TransactionInfo transaction, @OldRow Row before, WalChange change, Row current) {
+		}
+
+		@OnWalChange(table = "orders")
+		void maps(@OldRow Map<String, Object> old, Map<String, ?> row) {
+		}
+
+		@OnWalChange(table = "orders")
+		void event(WalChangeEvent event) {
+		}
+
+		@OnWalTransaction(table = "orders")
+		void transaction(TransactionInfo transaction, List<WalChange> changes, WalTransactionEvent event) {
+		}
+
+		@OnWalTransaction
+		void nothing() {
 		}
 
 	}

@@ -2,6 +2,8 @@ package dev.lode.spring;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.lode.core.ChangeKind;
 import dev.lode.core.WalChange;
@@ -9,6 +11,7 @@ import dev.lode.test.WithPostgres;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,6 +63,42 @@ class OnWalChangeDispatchTests extends LodeTestApps {
 		await().atMost(Duration.ofSeconds(20)).until(() -> listeners.shop.size() == 1);
 		assertThat(listeners.shop.changes().get(0).values()).containsEntry("id", 8);
 		assertThat(listeners.shop.changes().get(0).schema()).isEqualTo("shop");
+	}
+
+	@Test
+	void listenersOfOneChangeRunInOrderAnnotationOrder() {
+		ConfigurableApplicationContext context = start(OrderedListeners.class);
+		OrderedListeners listeners = context.getBean(OrderedListeners.class);
+
+		sql("insert into orders values (1, 'alice', 1, 'new')", "insert into orders values (2, 'bob', 1, 'new')");
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> listeners.calls.size() == 6);
+		assertThat(listeners.calls).containsExactly("early:1", "middle:1", "late:1", "early:2", "middle:2", "late:2");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OrderedListeners {
+
+		final List<String> calls = new CopyOnWriteArrayList<>();
+
+		@Order(10)
+		@OnWalChange(table = "orders")
+		void late(WalChange change) {
+			this.calls.add("late:" + change.get("id"));
+		}
+
+		@Order(-10)
+		@OnWalChange(table = "orders")
+		void early(WalChange change) {
+			this.calls.add("early:" + change.get("id"));
+		}
+
+		@Order(0)
+		@OnWalChange(table = "orders")
+		void middle(WalChange change) {
+			this.calls.add("middle:" + change.get("id"));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

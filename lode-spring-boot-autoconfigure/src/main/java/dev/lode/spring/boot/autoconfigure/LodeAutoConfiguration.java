@@ -10,6 +10,7 @@ import dev.lode.spring.ErrorHandlingChangeHandler;
 import dev.lode.spring.WalChangeDispatcher;
 import dev.lode.spring.WalChangeErrorHandler;
 import dev.lode.spring.WalChangeListenerFactory;
+import dev.lode.spring.WalListenerObserver;
 import dev.lode.spring.WalReplicationContainer;
 import org.postgresql.replication.PGReplicationStream;
 import org.springframework.beans.factory.ObjectProvider;
@@ -61,8 +62,9 @@ public class LodeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(ChangeHandler.class)
-	WalChangeDispatcher lodeChangeDispatcher(ApplicationEventPublisher publisher) {
-		return new WalChangeDispatcher(publisher);
+	WalChangeDispatcher lodeChangeDispatcher(ApplicationEventPublisher publisher,
+			ObjectProvider<WalListenerObserver> observers) {
+		return new WalChangeDispatcher(publisher, WalListenerObserver.of(observers.orderedStream().toList()));
 	}
 
 	@Bean

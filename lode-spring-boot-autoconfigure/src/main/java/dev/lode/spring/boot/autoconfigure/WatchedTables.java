@@ -6,7 +6,6 @@ import java.util.List;
 import dev.lode.core.WatchedTable;
 import dev.lode.spring.WalChangeFilter;
 import dev.lode.spring.WalChangeListenerFactory;
-import dev.lode.spring.WalChangeListenerMethodAdapter;
 
 /**
  * Derives the tables lode must stream from the registered {@code @OnWalChange} listeners.
@@ -18,8 +17,7 @@ final class WatchedTables {
 
 	static List<WatchedTable> of(WalChangeListenerFactory factory) {
 		List<WatchedTable> tables = new ArrayList<>();
-		for (WalChangeListenerMethodAdapter listener : factory.getListeners()) {
-			WalChangeFilter filter = listener.getFilter();
+		for (WalChangeFilter filter : factory.getFilters()) {
 			String schema = filter.schema().isEmpty() ? null : filter.schema();
 			if (filter.tables().isEmpty()) {
 				tables.add(new WatchedTable(schema, null, filter.kinds()));

@@ -1,0 +1,92 @@
+package dev.lode.spring;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Invokes one listener method on its bean: times it (argument binding included) for the
+ * {@link WalListenerObserver}, and turns any failure into a {@link ListenerFailedException} that is
+ * also recorded on the event, so a multicaster {@code ErrorHandler} cannot hide it.
+ *
+ * @since 0.1.0
+ */
+final class ListenerInvoker {
+
+	private static final Logger logger = LoggerFactory.getLogger(ListenerInvoker.class);
+
+	private final ApplicationContext context;
+
+	private final String beanName;
+
+	private final Method method;
+
+	private final String id;
+
+	private final WalListenerObserver observer;
+
+	ListenerInvoker(ApplicationContext context, String beanName, Method method, String id,
+			WalListenerObserver observer) {
+		this.context = context;
+		this.beanName = beanName;
+		this.method = method;
+		this.id = id;
+		this.observer = observer;
+		ReflectionUtils.makeAccessible(method);
+	}
+
+	String id() {
+		return this.id;
+	}
+
+	/**
+	 * @param event the event, where a failure is recorded
+	 * @param arguments resolves the arguments (may throw: a binding failure is a listener failure)
+	 * @param failure makes the exception that describes a failure
+	 * @param what describes the invocation for TRACE logging, never row values
+	 */
+	void invoke(WalDispatchEvent event, Supplier<@Nullable Object[]> arguments,
+			Function<Throwable, ListenerFailedException> failure, Object what) {
+		event.invoking();
+		if (logger.isTraceEnabled()) {
+			logger.trace("Listener '{}' <- {}", this.id, what);
+		}
+		long start = System.nanoTime();
+		Throwable thrown = null;
+		try {
+			Object bean = this.context.getBean(this.beanName);
+			this.method.invoke(bean, arguments.get());
+		}
+		catch (InvocationTargetException ex) {
+			thrown = ex.getTargetException();
+		}
+		catch (IllegalAccessException | RuntimeException ex) {
+			thrown = ex;
+		}
+		this.observer.listenerCompleted(this.id, System.nanoTime() - start, thrown == null);
+		if (thrown != null) {
+			throw fail(event, thrown, failure);
+		}
+	}
+
+	/**
+	 * Records a failure outside the invocation (a condition that could not be evaluated).
+	 * @param event the event
+	 * @param thrown what went wrong
+	 * @param failure makes the exception that describes it
+	 * @return the exception to throw
+	 */
+	ListenerFailedException fail(WalDispatchEvent event, Throwable thrown,
+			Function<Throwable, ListenerFailedException> failure) {
+		event.failed(this.id, thrown);
+		return failure.apply(thrown);
+	}
+
+}

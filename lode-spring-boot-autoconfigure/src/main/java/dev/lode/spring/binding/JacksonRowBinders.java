@@ -1,0 +1,178 @@
+package dev.lode.spring.binding;
+
+import java.time.temporal.TemporalAccessor;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates {@link RowBinder}s backed by Jackson's {@code ObjectMapper.convertValue}: columns
+ * {@code snake_case} bind to properties {@code camelCase} (a property with an explicit
+ * {@code @JsonProperty} name binds to that column), columns without a property are ignored (not even
+ * converted), and values are converted to the property types (text to numbers, enums
+ * case-insensitively, dates and times, as {@code java.time} values or as PostgreSQL's
+ * {@code 2024-01-02 03:04:05+00} text, to {@code java.time} types, which needs Jackson's JSR-310
+ * module as usual). The mapper is a copy of
+ * the given one (the application's, so its modules apply), reconfigured as above; the given mapper is
+ * not changed.
+ *
+ * @since 0.1.0
+ */
+public final class JacksonRowBinders {
+
+	private static final Logger logger = LoggerFactory.getLogger(JacksonRowBinders.class);
+
+	private final ObjectMapper mapper;
+
+	/**
+	 * @param mapper the application's mapper, copied
+	 */
+	@SuppressWarnings("deprecation") // MapperFeature on an ObjectMapper that may not be a JsonMapper
+	public JacksonRowBinders(ObjectMapper mapper) {
+		this.mapper = mapper.copy()
+			.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+			.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+			.configure(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES, false)
+			.configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS, true);
+	}
+
+	/**
+	 * @return a mapper with the modules found on the class path, for applications without one
+	 */
+	public static ObjectMapper defaultMapper() {
+		return JsonMapper.builder().findAndAddModules().build();
+	}
+
+	/**
+	 * @param type the record or POJO type to bind rows to
+	 * @return a binder for that type
+	 */
+	public RowBinder forType(Class<?> type) {
+		JavaType javaType = this.mapper.constructType(type);
+		Set<String> properties = new HashSet<>();
+		Set<String> temporal = new HashSet<>();
+		boolean open = introspect(javaType, properties, temporal);
+		return new Binder(this.mapper, javaType, open ? null : Set.copyOf(properties), Set.copyOf(temporal));
+	}
+
+	/**
+	 * Finds the JSON names of the type's properties, and those whose type is a date or time.
+	 * @return whether the type takes any column (an any-setter, or it could not be introspected)
+	 */
+	private boolean introspect(JavaType type, Set<String> properties, Set<String> temporal) {
+		try {
+			BeanDescription description = this.mapper.getDeserializationConfig().introspect(type);
+			for (BeanPropertyDefinition property : description.findProperties()) {
+				properties.add(property.getName());
+				Class<?> raw = property.getRawPrimaryType();
+				if (TemporalAccessor.class.isAssignableFrom(raw) || Date.class.isAssignableFrom(raw)) {
+					temporal.add(property.getName());
+				}
+			}
+			return properties.isEmpty() || description.findAnySetterAccessor() != null;
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not introspect {}; binding every column", type, ex);
+			return true;
+		}
+	}
+
+	private static final class Binder implements RowBinder {
+
+		private final ObjectMapper mapper;
+
+		private final JavaType type;
+
+		private final @Nullable Set<String> properties;
+
+		private final Set<String> temporal;
+
+		Binder(ObjectMapper mapper, JavaType type, @Nullable Set<String> properties, Set<String> temporal) {
+			this.mapper = mapper;
+			this.type = type;
+			this.properties = properties;
+			this.temporal = temporal;
+		}
+
+		@Override
+		public Object bind(Map<String, @Nullable Object> row) {
+			Map<String, @Nullable Object> values = prepare(row);
+			try {
+				Object result = this.mapper.convertValue(values, this.type);
+				if (result == null) {
+					throw new RowBindingException("Binding a row to " + this.type.getRawClass().getName()
+							+ " gave null");
+				}
+				return result;
+			}
+			catch (IllegalArgumentException ex) {
+				// Jackson's message may quote the value: keep it out of the exception (and so of logs)
+				logger.trace("Binding a row to {} failed", this.type, ex);
+				throw new RowBindingException("Cannot bind " + describe(ex) + " of "
+						+ this.type.getRawClass().getName() + " (" + rootType(ex) + ")");
+			}
+		}
+
+		/**
+		 * Keeps the columns the type has properties for (so other columns cost nothing and cannot fail),
+		 * and passes dates and times as ISO-8601 text, which needs no Jackson module to write.
+		 */
+		private Map<String, @Nullable Object> prepare(Map<String, @Nullable Object> row) {
+			Set<String> names = this.properties;
+			Map<String, @Nullable Object> values = new HashMap<>();
+			for (Map.Entry<String, @Nullable Object> column : row.entrySet()) {
+				String name = column.getKey();
+				if (names != null && !names.contains(name)) {
+					continue;
+				}
+				Object value = column.getValue();
+				if (value instanceof TemporalAccessor) {
+					value = value.toString();
+				}
+				else if (value instanceof String text && this.temporal.contains(name)) {
+					value = PostgresTimestamps.toIso(text);
+				}
+				values.put(name, value);
+			}
+			return values;
+		}
+
+		private static String describe(IllegalArgumentException ex) {
+			if (ex.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+				StringBuilder path = new StringBuilder("column '");
+				for (JsonMappingException.Reference reference : mapping.getPath()) {
+					if (reference.getFieldName() != null) {
+						path.append((path.length() > 8) ? "." : "").append(reference.getFieldName());
+					}
+				}
+				return path.append('\'').toString();
+			}
+			return "a row";
+		}
+
+		private static String rootType(Throwable ex) {
+			Throwable root = ex;
+			while (root.getCause() != null && root.getCause() != root) {
+				root = root.getCause();
+			}
+			return root.getClass().getSimpleName();
+		}
+
+	}
+
+}

@@ -1,0 +1,41 @@
+package dev.lode.spring.boot.autoconfigure.metrics;
+
+import dev.lode.spring.WalReplicationContainer;
+import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Micrometer metrics for lode when a {@link MeterRegistry} bean is available (with Actuator, or one of
+ * the application's own): {@code lode.changes},
+ * {@code lode.listener}, {@code lode.commit.delay} (through {@link LodeListenerMetrics}, a
+ * {@link dev.lode.spring.WalListenerObserver}) and {@code lode.transactions},
+ * {@code lode.replication.lag}, {@code lode.reconnects} (through {@link LodeReplicationMetrics}, a
+ * {@link dev.lode.core.replication.ReplicationObserver}).
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = LodeAutoConfiguration.class,
+		afterName = { "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+				"org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean({ MeterRegistry.class, WalReplicationContainer.class })
+public class LodeMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	LodeListenerMetrics lodeListenerMetrics(MeterRegistry registry) {
+		return new LodeListenerMetrics(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LodeReplicationMetrics lodeReplicationMetrics(MeterRegistry registry) {
+		return new LodeReplicationMetrics(registry);
+	}
+
+}

@@ -1,0 +1,92 @@
+package dev.lode.spring.boot.autoconfigure.metrics;
+
+import dev.lode.core.Lsn;
+import dev.lode.core.TransactionInfo;
+import dev.lode.core.replication.ReplicationObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Records the replication meters: {@code lode.transactions} (counter of transactions whose listeners
+ * all returned), {@code lode.reconnects} (counter), and {@code lode.replication.lag} (gauge, bytes:
+ * the server's last known WAL position minus the last position lode acknowledged; 0 before streaming
+ * starts).
+ *
+ * @since 0.1.0
+ */
+public class LodeReplicationMetrics implements ReplicationObserver {
+
+	private final Counter transactions;
+
+	private final Counter reconnects;
+
+	private volatile long serverPosition;
+
+	private volatile long acknowledged;
+
+	/**
+	 * @param registry where to register the meters
+	 */
+	public LodeReplicationMetrics(MeterRegistry registry) {
+		this.transactions = Counter.builder("lode.transactions")
+			.description("Transactions whose listeners all returned")
+			.register(registry);
+		this.reconnects = Counter.builder("lode.reconnects")
+			.description("Attempts to restore a lost replication connection")
+			.register(registry);
+		Gauge.builder("lode.replication.lag", this, LodeReplicationMetrics::lagBytes)
+			.description("WAL between the server's last known position and lode's last acknowledged position")
+			.baseUnit("bytes")
+			.strongReference(true)
+			.register(registry);
+	}
+
+	@Override
+	public void streamingStarted(String slot, Lsn confirmedLsn) {
+		this.acknowledged = confirmedLsn.value();
+		advanceServer(confirmedLsn);
+	}
+
+	@Override
+	public void received(Lsn lsn) {
+		advanceServer(lsn);
+	}
+
+	@Override
+	public void serverPosition(Lsn lsn) {
+		advanceServer(lsn);
+	}
+
+	@Override
+	public void acknowledged(Lsn lsn) {
+		if (Long.compareUnsigned(lsn.value(), this.acknowledged) > 0) {
+			this.acknowledged = lsn.value();
+		}
+		advanceServer(lsn);
+	}
+
+	@Override
+	public void transactionCompleted(TransactionInfo transaction, int changes) {
+		this.transactions.increment();
+	}
+
+	@Override
+	public void reconnecting(int attempt, Throwable cause) {
+		this.reconnects.increment();
+	}
+
+	private void advanceServer(Lsn lsn) {
+		if (Long.compareUnsigned(lsn.value(), this.serverPosition) > 0) {
+			this.serverPosition = lsn.value();
+		}
+	}
+
+	/** @return the lag in bytes, never negative */
+	double lagBytes() {
+		long server = this.serverPosition;
+		long acked = this.acknowledged;
+		return (server == 0 || Long.compareUnsigned(server, acked) <= 0) ? 0 : (double) (server - acked);
+	}
+
+}
