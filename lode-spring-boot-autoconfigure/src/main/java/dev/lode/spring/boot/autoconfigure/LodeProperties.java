@@ -2,9 +2,13 @@ package dev.lode.spring.boot.autoconfigure;
 
 import java.time.Duration;
 
+import java.util.regex.Pattern;
+
 import dev.lode.spring.FailureAction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration properties for lode, under {@code lode.*}.
@@ -12,7 +16,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @since 0.1.0
  */
 @ConfigurationProperties("lode")
-public class LodeProperties {
+public class LodeProperties implements Validator {
+
+	private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
 
 	/**
 	 * Whether to enable lode's change streaming.
@@ -124,6 +130,54 @@ public class LodeProperties {
 		return this.heartbeat;
 	}
 
+	@Override
+	public boolean supports(Class<?> type) {
+		return LodeProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		LodeProperties properties = (LodeProperties) target;
+		if (!SLOT_NAME.matcher(properties.getSlot().getName()).matches()) {
+			errors.rejectValue("slot.name", "lode.slot.name",
+					"must be 1 to 63 lower case letters, digits and underscores (a PostgreSQL slot name)");
+		}
+		positive(errors, "statusInterval", properties.getStatusInterval());
+		positive(errors, "slot.takeoverInterval", properties.getSlot().getTakeoverInterval());
+		notNegative(errors, "shutdown.timeout", properties.getShutdown().getTimeout());
+		notNegative(errors, "heartbeat.interval", properties.getHeartbeat().getInterval());
+		backOff(errors, "reconnect", properties.getReconnect());
+		backOff(errors, "listener.retry", properties.getListener().getRetry());
+		Integer reconnectAttempts = properties.getReconnect().getMaxAttempts();
+		if (reconnectAttempts != null && reconnectAttempts < 1) {
+			errors.rejectValue("reconnect.maxAttempts", "lode.positive", "must be at least 1, or unset for no limit");
+		}
+		if (properties.getListener().getRetry().getMaxAttempts() < 1) {
+			errors.rejectValue("listener.retry.maxAttempts", "lode.positive",
+					"must be at least 1 (the first delivery counts)");
+		}
+	}
+
+	private static void backOff(Errors errors, String prefix, BackOffSettings settings) {
+		positive(errors, prefix + ".initialInterval", settings.getInitialInterval());
+		positive(errors, prefix + ".maxInterval", settings.getMaxInterval());
+		if (settings.getMultiplier() < 1.0) {
+			errors.rejectValue(prefix + ".multiplier", "lode.multiplier", "must be at least 1.0");
+		}
+	}
+
+	private static void positive(Errors errors, String field, Duration value) {
+		if (value == null || value.isZero() || value.isNegative()) {
+			errors.rejectValue(field, "lode.positive", "must be a positive duration");
+		}
+	}
+
+	private static void notNegative(Errors errors, String field, Duration value) {
+		if (value == null || value.isNegative()) {
+			errors.rejectValue(field, "lode.notNegative", "must not be negative");
+		}
+	}
+
 	/**
 	 * Replication slot settings.
 	 */
@@ -195,28 +249,46 @@ public class LodeProperties {
 	/**
 	 * Exponential back-off settings.
 	 */
-	public abstract static class BackOffSettings {
+	public interface BackOffSettings {
+
+		/** @return time to wait before the first retry */
+		Duration getInitialInterval();
+
+		/** @return factor by which the wait grows after each retry */
+		double getMultiplier();
+
+		/** @return longest time to wait between two retries */
+		Duration getMaxInterval();
+
+	}
+
+	/**
+	 * Reconnect settings, used when the replication connection is lost.
+	 */
+	public static class Reconnect implements BackOffSettings {
 
 		/**
-		 * Time to wait before the first retry.
+		 * Time to wait before the first reconnect attempt.
 		 */
-		private Duration initialInterval;
+		private Duration initialInterval = Duration.ofSeconds(1);
 
 		/**
-		 * Factor by which the wait grows after each retry.
+		 * Factor by which the wait grows after each failed reconnect attempt.
 		 */
 		private double multiplier = 2.0;
 
 		/**
-		 * Longest time to wait between two retries.
+		 * Longest time to wait between two reconnect attempts.
 		 */
-		private Duration maxInterval;
+		private Duration maxInterval = Duration.ofSeconds(30);
 
-		BackOffSettings(Duration initialInterval, Duration maxInterval) {
-			this.initialInterval = initialInterval;
-			this.maxInterval = maxInterval;
-		}
+		/**
+		 * Maximum number of reconnect attempts in a row before giving up (health DOWN); unlimited when
+		 * not set.
+		 */
+		private @Nullable Integer maxAttempts;
 
+		@Override
 		public Duration getInitialInterval() {
 			return this.initialInterval;
 		}
@@ -225,6 +297,7 @@ public class LodeProperties {
 			this.initialInterval = initialInterval;
 		}
 
+		@Override
 		public double getMultiplier() {
 			return this.multiplier;
 		}
@@ -233,29 +306,13 @@ public class LodeProperties {
 			this.multiplier = multiplier;
 		}
 
+		@Override
 		public Duration getMaxInterval() {
 			return this.maxInterval;
 		}
 
 		public void setMaxInterval(Duration maxInterval) {
 			this.maxInterval = maxInterval;
-		}
-
-	}
-
-	/**
-	 * Reconnect settings, used when the replication connection is lost.
-	 */
-	public static class Reconnect extends BackOffSettings {
-
-		/**
-		 * Maximum number of reconnect attempts in a row before giving up (health DOWN); unlimited when
-		 * not set.
-		 */
-		private @Nullable Integer maxAttempts;
-
-		public Reconnect() {
-			super(Duration.ofSeconds(1), Duration.ofSeconds(30));
 		}
 
 		public @Nullable Integer getMaxAttempts() {
@@ -298,16 +355,27 @@ public class LodeProperties {
 	/**
 	 * Retry settings of a change whose listeners failed; the whole change is delivered again.
 	 */
-	public static class Retry extends BackOffSettings {
+	public static class Retry implements BackOffSettings {
 
 		/**
 		 * Maximum number of deliveries of a failing change, the first one included (1 means no retry).
 		 */
 		private int maxAttempts = 3;
 
-		public Retry() {
-			super(Duration.ofSeconds(1), Duration.ofSeconds(10));
-		}
+		/**
+		 * Time to wait before delivering a failed change again.
+		 */
+		private Duration initialInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Factor by which the wait grows after each redelivery.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Longest time to wait between two redeliveries.
+		 */
+		private Duration maxInterval = Duration.ofSeconds(10);
 
 		public int getMaxAttempts() {
 			return this.maxAttempts;
@@ -315,6 +383,33 @@ public class LodeProperties {
 
 		public void setMaxAttempts(int maxAttempts) {
 			this.maxAttempts = maxAttempts;
+		}
+
+		@Override
+		public Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(Duration initialInterval) {
+			this.initialInterval = initialInterval;
+		}
+
+		@Override
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		@Override
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
 		}
 
 	}
