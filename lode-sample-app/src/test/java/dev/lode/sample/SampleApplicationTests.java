@@ -1,0 +1,93 @@
+package dev.lode.sample;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.lode.test.TestPostgres;
+import dev.lode.test.WithPostgres;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample application end to end: orders written to PostgreSQL reach the listener, and the
+ * actuator shows lode's health details and meters.
+ */
+@WithPostgres
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "sample.generate-orders=false", "sample.embedded-database=false", "lode.slot.name=lode_sample_test", "lode.status-interval=1s" })
+class SampleApplicationTests {
+
+	@DynamicPropertySource
+	static void database(DynamicPropertyRegistry registry) {
+		TestPostgres pg = TestPostgres.get();
+		String db = pg.createDatabase("sample");
+		registry.add("spring.datasource.url", () -> pg.jdbcUrl(db));
+		registry.add("spring.datasource.username", pg::username);
+		registry.add("spring.datasource.password", pg::password);
+	}
+
+	@Autowired
+	private TestRestTemplate rest;
+
+	@Autowired
+	private JdbcTemplate jdbc;
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void ordersFlowAndTheActuatorShowsLodeHealthAndMeters() {
+		for (int i = 0; i < 3; i++) {
+			this.jdbc.update("insert into orders (customer, amount, status) values (?, 10.50, 'new')", "c" + i);
+		}
+		this.jdbc.update("update orders set status = 'paid'");
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> changesCounted() >= 6);
+
+		Map<String, Object> health = this.rest.getForObject("/actuator/health", Map.class);
+		Map<String, Object> lode = (Map<String, Object>) ((Map<String, Object>) health.get("components")).get("lode");
+		assertThat(lode.get("status")).isEqualTo("UP");
+		Map<String, Object> details = (Map<String, Object>) lode.get("details");
+		assertThat(details).containsEntry("state", "STREAMING")
+			.containsEntry("slot", "lode_sample_test")
+			.containsKeys("lastReceivedLsn", "lastAcknowledgedLsn", "retainedWalBytes", "walStatus",
+					"lastChangeAgeMillis", "reconnects");
+		assertThat(((Number) details.get("retainedWalBytes")).longValue()).isGreaterThanOrEqualTo(0);
+		assertThat(details.toString()).doesNotContain("password");
+
+		assertThat(measurement("lode.transactions", null)).isGreaterThanOrEqualTo(4);
+		assertThat(measurement("lode.changes", "tag=table:orders&tag=kind:insert")).isEqualTo(3);
+		assertThat(measurement("lode.changes", "tag=table:orders&tag=kind:update")).isEqualTo(3);
+		assertThat(measurement("lode.listener", "tag=outcome:success")).isGreaterThanOrEqualTo(6);
+		assertThat(measurement("lode.commit.delay", null)).isGreaterThanOrEqualTo(1);
+		assertThat(measurement("lode.replication.lag", null)).isGreaterThanOrEqualTo(0);
+		assertThat(measurement("lode.reconnects", null)).isEqualTo(0);
+	}
+
+	private double changesCounted() {
+		Map<?, ?> body = this.rest.getForObject("/actuator/metrics/lode.changes", Map.class);
+		return (body == null || body.get("measurements") == null) ? 0 : first(body);
+	}
+
+	@SuppressWarnings("unchecked")
+	private double measurement(String meter, String tags) {
+		Map<String, Object> body = this.rest.getForObject("/actuator/metrics/" + meter + ((tags != null) ? "?" + tags : ""),
+				Map.class);
+		assertThat(body).as("meter %s", meter).isNotNull().containsKey("measurements");
+		return first(body);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static double first(Map<?, ?> body) {
+		List<Map<String, Object>> measurements = (List<Map<String, Object>>) body.get("measurements");
+		return ((Number) measurements.get(0).get("value")).doubleValue();
+	}
+
+}
