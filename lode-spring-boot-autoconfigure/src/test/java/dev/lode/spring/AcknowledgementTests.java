@@ -95,8 +95,8 @@ class AcknowledgementTests extends LodeTestApps {
 		first.close();
 		await().atMost(Duration.ofSeconds(10)).until(() -> !slotActive());
 
-		ConfigurableApplicationContext second = start(RecordingListener.class);
-		RecordingListener recording = second.getBean(RecordingListener.class);
+		ConfigurableApplicationContext second = start(RecordingOrders.class);
+		RecordingOrders recording = second.getBean(RecordingOrders.class);
 		await().atMost(Duration.ofSeconds(20)).until(() -> recording.received.size() >= 1);
 		assertThat(recording.received.changes().get(0).values()).containsEntry("id", 42);
 		assertThat(recording.received.changes().get(0).commitLsn()).isEqualTo(commit);
@@ -105,9 +105,9 @@ class AcknowledgementTests extends LodeTestApps {
 
 	@Test
 	void changesCommittedWhileTheApplicationIsStoppedAreAllDeliveredAfterItStarts() {
-		ConfigurableApplicationContext first = start(RecordingListener.class);
+		ConfigurableApplicationContext first = start(RecordingOrders.class);
 		sql("insert into orders values (1, 'before', 1, 'new')");
-		RecordingListener before = first.getBean(RecordingListener.class);
+		RecordingOrders before = first.getBean(RecordingOrders.class);
 		await().atMost(Duration.ofSeconds(20)).until(() -> before.received.size() == 1);
 		first.close();
 
@@ -116,8 +116,8 @@ class AcknowledgementTests extends LodeTestApps {
 		}
 		sql("update orders set status = 'paid' where id = 3");
 
-		ConfigurableApplicationContext second = start(RecordingListener.class);
-		RecordingListener after = second.getBean(RecordingListener.class);
+		ConfigurableApplicationContext second = start(RecordingOrders.class);
+		RecordingOrders after = second.getBean(RecordingOrders.class);
 		await().atMost(Duration.ofSeconds(20)).until(() -> after.received.size() >= 6);
 		assertThat(after.received.changes()).extracting((c) -> c.kind() + ":" + c.values().get("id"))
 			.endsWith("INSERT:2", "INSERT:3", "INSERT:4", "INSERT:5", "INSERT:6", "UPDATE:3");
@@ -125,7 +125,7 @@ class AcknowledgementTests extends LodeTestApps {
 
 	@Test
 	void closingTheContextStopsStreamingAndLeavesTheSlotInactive() {
-		ConfigurableApplicationContext context = start(RecordingListener.class);
+		ConfigurableApplicationContext context = start(RecordingOrders.class);
 		WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
 		assertThat(container.isRunning()).isTrue();
 		await().atMost(Duration.ofSeconds(10)).until(this::slotActive);
@@ -169,18 +169,6 @@ class AcknowledgementTests extends LodeTestApps {
 		void onOrder(WalChange change) {
 			this.failedOn.set(change);
 			throw new IllegalStateException("boom");
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class RecordingListener {
-
-		final Recorder received = new Recorder();
-
-		@OnWalChange(table = "orders")
-		void onOrder(WalChange change) {
-			this.received.add(change);
 		}
 
 	}

@@ -25,8 +25,8 @@ class ReconnectTests extends LodeTestApps {
 
 	@Test
 	void whenTheWalsenderIsTerminatedThenLodeReconnectsAndDeliversEverything() {
-		ConfigurableApplicationContext context = start(Listener.class, FAST_RECONNECT);
-		Listener listener = context.getBean(Listener.class);
+		ConfigurableApplicationContext context = start(RecordingOrders.class, FAST_RECONNECT);
+		RecordingOrders listener = context.getBean(RecordingOrders.class);
 		WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
 		sql("insert into orders values (1, 'a', 1, 'new')");
 		await().atMost(Duration.ofSeconds(20)).until(() -> listener.received.size() == 1);
@@ -34,7 +34,7 @@ class ReconnectTests extends LodeTestApps {
 		terminateWalsender();
 		sql("insert into orders values (2, 'b', 1, 'new')", "insert into orders values (3, 'c', 1, 'new')");
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> listener.ids().containsAll(java.util.List.of(1, 2, 3)));
+		await().atMost(Duration.ofSeconds(30)).until(() -> listener.received.ids().containsAll(java.util.List.of(1, 2, 3)));
 		assertThat(container.getReconnectCount()).isGreaterThanOrEqualTo(1);
 		await().atMost(Duration.ofSeconds(10)).until(() -> container.getState() == ReplicationState.STREAMING);
 		Health health = context.getBean(LodeHealthIndicator.class).health();
@@ -44,8 +44,8 @@ class ReconnectTests extends LodeTestApps {
 
 	@Test
 	void whenTheServerRestartsThenLodeReconnectsAndDeliversEverything() {
-		ConfigurableApplicationContext context = start(Listener.class, FAST_RECONNECT);
-		Listener listener = context.getBean(Listener.class);
+		ConfigurableApplicationContext context = start(RecordingOrders.class, FAST_RECONNECT);
+		RecordingOrders listener = context.getBean(RecordingOrders.class);
 		WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
 		sql("insert into orders values (1, 'a', 1, 'new')");
 		await().atMost(Duration.ofSeconds(20)).until(() -> listener.received.size() == 1);
@@ -53,14 +53,14 @@ class ReconnectTests extends LodeTestApps {
 		this.pg.restart();
 		sql("insert into orders values (2, 'b', 1, 'new')");
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> listener.ids().contains(2));
+		await().atMost(Duration.ofSeconds(30)).until(() -> listener.received.ids().contains(2));
 		assertThat(container.getReconnectCount()).isGreaterThanOrEqualTo(1);
-		assertThat(listener.ids()).startsWith(1).contains(2);
+		assertThat(listener.received.ids()).startsWith(1).contains(2);
 	}
 
 	@Test
 	void whenTheSlotIsDroppedWhileReconnectingThenLodeStopsWithAClearError() {
-		ConfigurableApplicationContext context = start(Listener.class, "lode.reconnect.initial-interval=3s");
+		ConfigurableApplicationContext context = start(RecordingOrders.class, "lode.reconnect.initial-interval=3s");
 		WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
 		await().atMost(Duration.ofSeconds(10)).until(this::slotActive);
 
@@ -77,22 +77,6 @@ class ReconnectTests extends LodeTestApps {
 
 	private void terminateWalsender() {
 		sql("select pg_terminate_backend(active_pid) from pg_replication_slots where slot_name = '" + this.slot + "'");
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Listener {
-
-		final Recorder received = new Recorder();
-
-		@OnWalChange(table = "orders")
-		void onOrder(WalChange change) {
-			this.received.add(change);
-		}
-
-		java.util.List<Object> ids() {
-			return this.received.changes().stream().map((c) -> c.get("id")).toList();
-		}
-
 	}
 
 }

@@ -24,4 +24,9 @@ class Recorder {
 		return this.changes.size();
 	}
 
+	/** @return the {@code id} column of each change, in order */
+	List<Object> ids() {
+		return this.changes.stream().map((change) -> change.get("id")).toList();
+	}
+
 }

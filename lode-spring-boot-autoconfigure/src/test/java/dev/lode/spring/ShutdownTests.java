@@ -48,8 +48,8 @@ class ShutdownTests extends LodeTestApps {
 
 		assertThat(confirmedFlushLsn()).isLessThanOrEqualTo(commit);
 		await().atMost(Duration.ofSeconds(10)).until(() -> !slotActive());
-		ConfigurableApplicationContext again = start(Recording.class);
-		Recording recording = again.getBean(Recording.class);
+		ConfigurableApplicationContext again = start(RecordingOrders.class);
+		RecordingOrders recording = again.getBean(RecordingOrders.class);
 		await().atMost(Duration.ofSeconds(20)).until(() -> recording.received.size() == 1);
 		assertThat(recording.received.changes().get(0).get("id")).isEqualTo(1);
 	}
@@ -82,18 +82,6 @@ class ShutdownTests extends LodeTestApps {
 			this.change = change;
 			this.entered.countDown();
 			new CountDownLatch(1).await(); // never returns on its own
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Recording {
-
-		final Recorder received = new Recorder();
-
-		@OnWalChange(table = "orders")
-		void onOrder(WalChange change) {
-			this.received.add(change);
 		}
 
 	}

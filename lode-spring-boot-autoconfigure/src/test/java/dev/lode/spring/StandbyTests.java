@@ -21,14 +21,14 @@ class StandbyTests extends LodeTestApps {
 
 	@Test
 	void theSecondInstanceStandsByAndContinuesWithNothingLostWhenTheFirstStops() {
-		ConfigurableApplicationContext first = start(Listener.class);
-		Listener firstListener = first.getBean(Listener.class);
+		ConfigurableApplicationContext first = start(RecordingOrders.class);
+		RecordingOrders firstListener = first.getBean(RecordingOrders.class);
 		sql("insert into orders values (1, 'a', 1, 'new')");
 		await().atMost(Duration.ofSeconds(20)).until(() -> firstListener.received.size() == 1);
 
-		ConfigurableApplicationContext second = start(Listener.class, "lode.slot.takeover-interval=300ms");
+		ConfigurableApplicationContext second = start(RecordingOrders.class, "lode.slot.takeover-interval=300ms");
 		WalReplicationContainer standby = second.getBean(WalReplicationContainer.class);
-		Listener secondListener = second.getBean(Listener.class);
+		RecordingOrders secondListener = second.getBean(RecordingOrders.class);
 		assertThat(standby.getState()).isEqualTo(ReplicationState.STANDBY);
 		assertThat(second.getBean(LodeHealthIndicator.class).health().getDetails()).containsEntry("state", "STANDBY");
 
@@ -37,25 +37,9 @@ class StandbyTests extends LodeTestApps {
 		first.close();
 		sql("insert into orders values (3, 'c', 1, 'new')");
 
-		await().atMost(Duration.ofSeconds(20)).until(() -> secondListener.ids().contains(3));
+		await().atMost(Duration.ofSeconds(20)).until(() -> secondListener.received.ids().contains(3));
 		assertThat(standby.getState()).isEqualTo(ReplicationState.STREAMING);
-		assertThat(secondListener.ids()).endsWith(3);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Listener {
-
-		final Recorder received = new Recorder();
-
-		@OnWalChange(table = "orders")
-		void onOrder(WalChange change) {
-			this.received.add(change);
-		}
-
-		List<Object> ids() {
-			return this.received.changes().stream().map((c) -> c.get("id")).toList();
-		}
-
+		assertThat(secondListener.received.ids()).endsWith(3);
 	}
 
 }
