@@ -1,10 +1,15 @@
 package dev.lode.core;
 
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,7 +20,18 @@ import org.jspecify.annotations.Nullable;
  * TRUNCATE) and of the old row or its key ({@link #oldValues()}: the replica identity columns, or the
  * whole old row with {@code REPLICA IDENTITY FULL}; empty for INSERT). A column missing from
  * {@link #values()} of an UPDATE was not sent by the plugin (an unchanged TOASTed value), which is
- * different from a column present with a {@code null} value.
+ * different from a column present with a {@code null} value: {@link #isUnchanged(String)} tells them apart, and
+ * {@link #unchangedColumns()} lists such columns where the plugin names them (pgoutput; wal2json just leaves
+ * them out).
+ *
+ * <p>Value types do not depend on the output plugin: {@code smallint}/{@code integer} are {@link Integer},
+ * {@code bigint}/{@code oid} {@link Long}, {@code numeric} {@link java.math.BigDecimal}, {@code real}
+ * {@link Float}, {@code double precision} {@link Double}, {@code boolean} {@link Boolean}, character types,
+ * {@code json}/{@code jsonb} (the JSON text), enums, domains and all other types {@link String}, {@code uuid}
+ * {@link java.util.UUID}, {@code date} {@link java.time.LocalDate}, {@code time} {@link java.time.LocalTime},
+ * {@code timetz} {@link java.time.OffsetTime} and {@code timestamptz} {@link OffsetDateTime} (both in UTC),
+ * {@code timestamp} {@link java.time.LocalDateTime}, {@code bytea} {@code byte[]}, arrays unmodifiable
+ * {@link List}s of their element type. {@link #raw(String)} gives the text the plugin sent.
  *
  * <p>Delivery is at least once: a change can arrive again after a crash or reconnect. The pair
  * ({@link #commitLsn()}, {@link #lsn()}) identifies a change and can be used to de-duplicate.
@@ -40,6 +56,12 @@ public final class WalChange {
 
 	private final Lsn lsn;
 
+	private final Map<String, String> rawValues;
+
+	private final Map<String, String> rawOldValues;
+
+	private final Set<String> unchangedColumns;
+
 	/**
 	 * Creates a change. The maps are copied.
 	 * @param schema the schema name
@@ -62,6 +84,44 @@ public final class WalChange {
 		this.columnTypes = Collections.unmodifiableMap(new LinkedHashMap<>(columnTypes));
 		this.transaction = Objects.requireNonNull(transaction, "transaction");
 		this.lsn = Objects.requireNonNull(lsn, "lsn");
+		this.rawValues = Collections.emptyMap();
+		this.rawOldValues = Collections.emptyMap();
+		this.unchangedColumns = Collections.emptySet();
+	}
+
+	/**
+	 * Creates a change with raw texts and unchanged columns. The maps and the set are copied.
+	 * @param schema the schema name
+	 * @param table the table name
+	 * @param kind the kind of change
+	 * @param values new row values by column name, in column order
+	 * @param oldValues old row or key values by column name
+	 * @param columnTypes PostgreSQL type names by column name, where the plugin sent them
+	 * @param transaction the transaction the change belongs to
+	 * @param lsn the LSN of the change itself, or {@link Lsn#INVALID} if unknown
+	 * @param rawValues the text the plugin sent for new values, for those columns only whose text
+	 * {@link RawText#of(Object)} does not derive from the value
+	 * @param rawOldValues the same for the old values
+	 * @param unchangedColumns the columns the plugin marked as unchanged TOASTed values (absent from
+	 * {@code values})
+	 * @since 0.1.0
+	 */
+	public WalChange(String schema, String table, ChangeKind kind, Map<String, @Nullable Object> values,
+			Map<String, @Nullable Object> oldValues, Map<String, String> columnTypes, TransactionInfo transaction,
+			Lsn lsn, Map<String, String> rawValues, Map<String, String> rawOldValues, Set<String> unchangedColumns) {
+		this.schema = Objects.requireNonNull(schema, "schema");
+		this.table = Objects.requireNonNull(table, "table");
+		this.kind = Objects.requireNonNull(kind, "kind");
+		this.values = copy(values);
+		this.oldValues = copy(oldValues);
+		this.columnTypes = columnTypes.isEmpty() ? Collections.emptyMap()
+				: Collections.unmodifiableMap(new LinkedHashMap<>(columnTypes));
+		this.transaction = Objects.requireNonNull(transaction, "transaction");
+		this.lsn = Objects.requireNonNull(lsn, "lsn");
+		this.rawValues = rawValues.isEmpty() ? Collections.emptyMap() : Map.copyOf(rawValues);
+		this.rawOldValues = rawOldValues.isEmpty() ? Collections.emptyMap() : Map.copyOf(rawOldValues);
+		this.unchangedColumns = unchangedColumns.isEmpty() ? Collections.emptySet()
+				: Collections.unmodifiableSet(new LinkedHashSet<>(unchangedColumns));
 	}
 
 	private static Map<String, @Nullable Object> copy(Map<String, @Nullable Object> map) {
@@ -114,6 +174,78 @@ public final class WalChange {
 		return this.values.containsKey(column);
 	}
 
+	/**
+	 * Whether a column of an UPDATE kept its old value without the plugin sending it (an unchanged TOASTed
+	 * value): true for an UPDATE whose {@link #values()} lack the column. Never true for other kinds.
+	 * @param column a column name
+	 * @return whether the column's new value is its unchanged old value, not sent
+	 * @since 0.1.0
+	 */
+	public boolean isUnchanged(String column) {
+		return this.kind == ChangeKind.UPDATE && !this.values.containsKey(column);
+	}
+
+	/**
+	 * @return the columns the plugin explicitly marked as unchanged TOASTed values (pgoutput's {@code 'u'});
+	 * empty for wal2json, which leaves them out without a marker (use {@link #isUnchanged(String)})
+	 * @since 0.1.0
+	 */
+	public Set<String> unchangedColumns() {
+		return this.unchangedColumns;
+	}
+
+	/**
+	 * The new value's text as the plugin sent it: PostgreSQL's output text (pgoutput), or the JSON string's
+	 * content or number / {@code true} / {@code false} literal (wal2json, whose {@code bytea} is hex without
+	 * {@code \x}).
+	 * @param column a column name
+	 * @return the text, or {@code null} if the value is NULL or absent (and for wal2json's {@code null} that
+	 * stands for {@code NaN} and infinities)
+	 * @since 0.1.0
+	 */
+	public @Nullable String raw(String column) {
+		return raw(this.values, this.rawValues, column);
+	}
+
+	/**
+	 * @return the texts of {@link #values()} as the plugin sent them (see {@link #raw(String)}), computed on
+	 * each call
+	 * @since 0.1.0
+	 */
+	public Map<String, @Nullable String> rawValues() {
+		return rawMap(this.values, this.rawValues);
+	}
+
+	/**
+	 * @param column a column name
+	 * @return the old value's text as the plugin sent it, or {@code null} (see {@link #raw(String)})
+	 * @since 0.1.0
+	 */
+	public @Nullable String rawOld(String column) {
+		return raw(this.oldValues, this.rawOldValues, column);
+	}
+
+	/**
+	 * @return the texts of {@link #oldValues()} as the plugin sent them, computed on each call
+	 * @since 0.1.0
+	 */
+	public Map<String, @Nullable String> rawOldValues() {
+		return rawMap(this.oldValues, this.rawOldValues);
+	}
+
+	private static @Nullable String raw(Map<String, @Nullable Object> values, Map<String, String> raw,
+			String column) {
+		String text = raw.get(column);
+		return (text != null) ? text : RawText.of(values.get(column));
+	}
+
+	private static Map<String, @Nullable String> rawMap(Map<String, @Nullable Object> values,
+			Map<String, String> raw) {
+		Map<String, @Nullable String> texts = new LinkedHashMap<>();
+		values.keySet().forEach((column) -> texts.put(column, raw(values, raw, column)));
+		return Collections.unmodifiableMap(texts);
+	}
+
 	/** @return the transaction this change belongs to */
 	public TransactionInfo transaction() {
 		return this.transaction;
@@ -144,6 +276,10 @@ public final class WalChange {
 		return this.schema + "." + this.table;
 	}
 
+	/**
+	 * Two changes are equal when table, kind, values and old values ({@code byte[]} by content), transaction and
+	 * LSN are; column type names, raw texts and {@link #unchangedColumns()} are plugin-specific and not compared.
+	 */
 	@Override
 	public boolean equals(Object other) {
 		if (this == other) {
@@ -153,14 +289,69 @@ public final class WalChange {
 			return false;
 		}
 		return this.schema.equals(that.schema) && this.table.equals(that.table) && this.kind == that.kind
-				&& this.values.equals(that.values) && this.oldValues.equals(that.oldValues)
+				&& valuesEqual(this.values, that.values) && valuesEqual(this.oldValues, that.oldValues)
 				&& this.transaction.equals(that.transaction) && this.lsn.equals(that.lsn);
+	}
+
+	/** Like {@link Map#equals} but compares {@code byte[]} values (also inside lists) by content. */
+	private static boolean valuesEqual(Map<String, @Nullable Object> a, Map<String, @Nullable Object> b) {
+		if (a.size() != b.size()) {
+			return false;
+		}
+		for (Map.Entry<String, @Nullable Object> entry : a.entrySet()) {
+			if (!b.containsKey(entry.getKey()) || !valueEquals(entry.getValue(), b.get(entry.getKey()))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean valueEquals(@Nullable Object a, @Nullable Object b) {
+		if (a instanceof byte[] x && b instanceof byte[] y) {
+			return Arrays.equals(x, y);
+		}
+		if (a instanceof List<?> x && b instanceof List<?> y) {
+			if (x.size() != y.size()) {
+				return false;
+			}
+			Iterator<?> i = x.iterator();
+			Iterator<?> j = y.iterator();
+			while (i.hasNext()) {
+				if (!valueEquals(i.next(), j.next())) {
+					return false;
+				}
+			}
+			return true;
+		}
+		return Objects.equals(a, b);
+	}
+
+	private static int valuesHash(Map<String, @Nullable Object> values) {
+		int hash = 0;
+		for (Map.Entry<String, @Nullable Object> entry : values.entrySet()) {
+			hash += entry.getKey().hashCode() ^ valueHash(entry.getValue());
+		}
+		return hash;
+	}
+
+	private static int valueHash(@Nullable Object value) {
+		if (value instanceof byte[] bytes) {
+			return Arrays.hashCode(bytes);
+		}
+		if (value instanceof List<?> list) {
+			int hash = 1;
+			for (Object element : list) {
+				hash = 31 * hash + valueHash(element);
+			}
+			return hash;
+		}
+		return Objects.hashCode(value);
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.schema, this.table, this.kind, this.values, this.oldValues, this.transaction,
-				this.lsn);
+		return Objects.hash(this.schema, this.table, this.kind, valuesHash(this.values), valuesHash(this.oldValues),
+				this.transaction, this.lsn);
 	}
 
 	/** Row values are left out on purpose: they may hold personal data and must not reach logs. */

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.lode.core.ChangeKind;
 import dev.lode.core.Lsn;
 import dev.lode.core.TransactionInfo;
@@ -20,28 +19,36 @@ import org.jspecify.annotations.Nullable;
 /**
  * Decoder of wal2json {@code format-version 2}: one JSON object per message, {@code B} and {@code C}
  * around the changes of each transaction. It holds one change at a time, so transactions of any size
- * flow through in bounded memory.
+ * flow through in bounded memory. Values are converted by their type names (see {@link dev.lode.core.WalChange});
+ * a transaction is acknowledged at {@code nextlsn} of its {@code C} message, and
+ * {@link dev.lode.core.TransactionInfo#commitLsn()} is the commit start ({@code lsn} of {@code B}).
  *
  * @since 0.1.0
  */
 public final class Wal2JsonV2Decoder implements WalDecoder {
 
+	static final int MAX_NUMBER_LENGTH = Wal2JsonValues.MAX_NUMBER_LENGTH;
+
+	static final JsonFactory JSON = Wal2JsonValues.JSON;
+
+	private final Map<String, String> options;
+
+	private final Wal2JsonValues values = new Wal2JsonValues();
+
+	private @Nullable TransactionInfo current;
+
 	/**
-	 * The longest number PostgreSQL can send: {@code numeric} allows 131072 digits before and 16383 after the
-	 * decimal point (147457 characters with sign and point). Jackson's default limit (1000) rejected real values.
+	 * A decoder that receives the changes of all tables.
 	 */
-	static final int MAX_NUMBER_LENGTH = 150_000;
+	public Wal2JsonV2Decoder() {
+		this(Wal2JsonFilter.ALL);
+	}
 
-	static final JsonFactory JSON = JsonFactory.builder()
-		.streamReadConstraints(StreamReadConstraints.builder()
-			.maxStringLength(Integer.MAX_VALUE)
-			.maxNumberLength(MAX_NUMBER_LENGTH)
-			.build())
-		.build();
-
-	private static final Map<String, String> OPTIONS;
-
-	static {
+	/**
+	 * A decoder that asks wal2json to send only the tables and kinds of change of the filter.
+	 * @param filter the server-side filter
+	 */
+	public Wal2JsonV2Decoder(Wal2JsonFilter filter) {
 		Map<String, String> options = new LinkedHashMap<>();
 		options.put("format-version", "2");
 		options.put("include-transaction", "1");
@@ -50,10 +57,9 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 		options.put("include-lsn", "1");
 		options.put("include-types", "1");
 		options.put("include-typmod", "0");
-		OPTIONS = Collections.unmodifiableMap(options);
+		options.putAll(filter.options(2));
+		this.options = Collections.unmodifiableMap(options);
 	}
-
-	private @Nullable TransactionInfo current;
 
 	@Override
 	public String plugin() {
@@ -62,7 +68,7 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 
 	@Override
 	public Map<String, String> slotOptions() {
-		return OPTIONS;
+		return this.options;
 	}
 
 	@Override
@@ -74,7 +80,7 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 	public void decode(ByteBuffer payload, Lsn messageLsn, DecodeSink sink) throws Exception {
 		Message message;
 		try (JsonParser parser = createParser(payload)) {
-			message = read(parser);
+			message = read(parser, this.values);
 		}
 		catch (JsonProcessingException ex) {
 			throw new WalDecodeException("wal2json v2: malformed message at " + messageLsn + ": " + ex.getOriginalMessage(),
@@ -145,11 +151,10 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 			case "D" -> ChangeKind.DELETE;
 			default -> ChangeKind.TRUNCATE;
 		};
-		return new WalChange(m.schema, m.table, kind, m.columns, m.identity, m.types, tx,
-				(m.lsn != null) ? m.lsn : messageLsn);
+		return m.row.build(m.schema, m.table, kind, tx, (m.lsn != null) ? m.lsn : messageLsn);
 	}
 
-	private static Message read(JsonParser parser) throws IOException {
+	private static Message read(JsonParser parser, Wal2JsonValues values) throws IOException {
 		if (parser.nextToken() != JsonToken.START_OBJECT) {
 			throw new WalDecodeException("wal2json v2: message is not a JSON object");
 		}
@@ -165,8 +170,8 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 				case "nextlsn" -> m.nextLsn = lsn(parser, field);
 				case "schema" -> m.schema = text(parser, field);
 				case "table" -> m.table = text(parser, field);
-				case "columns" -> readColumns(parser, m, m.columns);
-				case "identity" -> readColumns(parser, m, m.identity);
+				case "columns" -> readColumns(parser, values, m.row, false);
+				case "identity" -> readColumns(parser, values, m.row, true);
 				case "transactional" -> m.transactional = bool(token, field);
 				case "prefix" -> m.prefix = text(parser, field);
 				case "content" -> m.content = text(parser, field);
@@ -230,7 +235,7 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 		}
 	}
 
-	private static void readColumns(JsonParser parser, Message m, Map<String, @Nullable Object> target)
+	private static void readColumns(JsonParser parser, Wal2JsonValues values, Row row, boolean old)
 			throws IOException {
 		if (parser.currentToken() != JsonToken.START_ARRAY) {
 			throw new WalDecodeException("wal2json v2: column list is not an array");
@@ -238,7 +243,6 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 		while (parser.nextToken() == JsonToken.START_OBJECT) {
 			String name = null;
 			String type = null;
-			Object value = null;
 			boolean hasValue = false;
 			String field;
 			while ((field = parser.nextFieldName()) != null) {
@@ -247,7 +251,11 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 					case "name" -> name = text(parser, field);
 					case "type" -> type = text(parser, field);
 					case "value" -> {
-						value = Wal2JsonValues.read(parser, type);
+						if (name == null) {
+							// wal2json writes name, type, value in this order
+							throw new WalDecodeException("wal2json v2: column value before its name");
+						}
+						values.read(parser, row, old, name, type);
 						hasValue = true;
 					}
 					default -> parser.skipChildren();
@@ -255,10 +263,6 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 			}
 			if (parser.currentToken() != JsonToken.END_OBJECT || name == null || !hasValue) {
 				throw new WalDecodeException("wal2json v2: column without name or value");
-			}
-			target.put(name, value);
-			if (type != null) {
-				m.types.putIfAbsent(name, type);
 			}
 		}
 		if (parser.currentToken() != JsonToken.END_ARRAY) {
@@ -282,11 +286,7 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 
 		@Nullable String table;
 
-		final Map<String, @Nullable Object> columns = new LinkedHashMap<>();
-
-		final Map<String, @Nullable Object> identity = new LinkedHashMap<>();
-
-		final Map<String, String> types = new LinkedHashMap<>();
+		final Row row = new Row();
 
 		boolean transactional;
 

@@ -2,126 +2,128 @@ package dev.lode.core.decode;
 
 import java.io.IOException;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
+import java.util.HashMap;
+import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import dev.lode.core.RawText;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Converts wal2json value tokens to Java values: integers to {@link Integer} / {@link Long},
- * {@code numeric} to {@link java.math.BigDecimal} (never a double), {@code real} / {@code double precision}
- * to {@link Float} / {@link Double}, booleans, and everything else to its text.
+ * Reads wal2json value tokens into a {@link Row}: with a type name, the token's text goes through the shared
+ * {@link PgValues} converter (so wal2json and pgoutput give the same values); without one, JSON numbers become
+ * {@link Integer} / {@link Long} / {@link java.math.BigDecimal}, booleans {@link Boolean}, strings {@link String}.
+ * wal2json sends {@code NaN} and infinities of {@code numeric}, {@code real} and {@code double precision} as
+ * {@code null}.
  *
  * @since 0.1.0
  */
 final class Wal2JsonValues {
 
 	/**
-	 * PostgreSQL's ISO output of {@code timestamptz}: {@code 2024-01-02 03:04:05.123456+05:30}. PostgreSQL prints
-	 * UTC as {@code +00}, which the pattern parses; it must not be the "no offset" text, which would match the start
-	 * of {@code +00:19:32} and leave the rest unparsed.
+	 * The longest number PostgreSQL can send: {@code numeric} allows 131072 digits before and 16383 after the
+	 * decimal point (147457 characters with sign and point). Jackson's default limit (1000) rejected real values.
 	 */
-	static final DateTimeFormatter TIMESTAMPTZ = new DateTimeFormatterBuilder().append(DateTimeFormatter.ISO_LOCAL_DATE)
-		.appendLiteral(' ')
-		.appendValue(ChronoField.HOUR_OF_DAY, 2)
-		.appendLiteral(':')
-		.appendValue(ChronoField.MINUTE_OF_HOUR, 2)
-		.appendLiteral(':')
-		.appendValue(ChronoField.SECOND_OF_MINUTE, 2)
-		.optionalStart()
-		.appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
-		.optionalEnd()
-		.appendOffset("+HH:mm:ss", "Z")
-		.toFormatter();
+	static final int MAX_NUMBER_LENGTH = 150_000;
 
-	private Wal2JsonValues() {
-	}
+	private static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+		.maxStringLength(Integer.MAX_VALUE)
+		.maxNumberLength(MAX_NUMBER_LENGTH)
+		.build();
+
+	/** For format 2. */
+	static final JsonFactory JSON = JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
 
 	/**
-	 * Reads the value at the parser's current token.
+	 * For format 1: wal2json 2.5 writes {@code {"change":[,{...}]}} for a non-transactional message that follows
+	 * a transaction (wal2json #266); the missing value reads as {@code null} and is skipped.
+	 */
+	static final JsonFactory JSON_V1 = JsonFactory.builder()
+		.streamReadConstraints(CONSTRAINTS)
+		.enable(JsonReadFeature.ALLOW_MISSING_VALUES)
+		.build();
+
+	private static final int MAX_CACHED_TYPES = 4096;
+
+	private final Map<String, PgType> types = new HashMap<>();
+
+	/**
+	 * Reads the value at the parser's current token into the row.
 	 * @param parser positioned on a value token
-	 * @param type the PostgreSQL type name, or {@code null} if not sent
-	 * @return the Java value
+	 * @param row the row to add to
+	 * @param old whether the value belongs to the old row / key
+	 * @param name the column name
+	 * @param typeName the PostgreSQL type name, or {@code null} if not sent
 	 * @throws IOException on a parser error
 	 */
-	static @Nullable Object read(JsonParser parser, @Nullable String type) throws IOException {
+	void read(JsonParser parser, Row row, boolean old, String name, @Nullable String typeName) throws IOException {
 		JsonToken token = parser.currentToken();
 		if (token == null) {
 			throw new WalDecodeException("wal2json: value expected, input ended");
 		}
-		switch (token) {
-			case VALUE_NULL:
-				return null;
-			case VALUE_TRUE:
-				return Boolean.TRUE;
-			case VALUE_FALSE:
-				return Boolean.FALSE;
-			case VALUE_STRING:
-				return parser.getText();
-			case VALUE_NUMBER_INT:
-			case VALUE_NUMBER_FLOAT:
-				try {
-					return (token == JsonToken.VALUE_NUMBER_INT) ? readInteger(parser, type) : readFloat(parser, type);
-				}
-				catch (NumberFormatException | ArithmeticException ex) {
-					// Jackson throws these, unwrapped, for numbers such as 1e2147483648 (exponent overflow)
-					throw new WalDecodeException("wal2json: number out of range for type " + type, ex);
-				}
-			default:
-				throw new WalDecodeException("wal2json: unexpected " + token + " where a column value belongs");
-		}
-	}
-
-	private static Object readInteger(JsonParser parser, @Nullable String type) throws IOException {
-		if (type != null) {
-			if (type.startsWith("numeric") || type.startsWith("decimal")) {
-				return parser.getDecimalValue();
-			}
-			if (type.equals("bigint") || type.equals("int8")) {
-				return parser.getLongValue();
-			}
-			// from the text: an integer token loses the sign of a negative zero ("-0")
-			if (type.equals("real") || type.equals("float4")) {
-				return Float.valueOf(parser.getText());
-			}
-			if (type.equals("double precision") || type.equals("float8")) {
-				return Double.valueOf(parser.getText());
-			}
-		}
-		return switch (parser.getNumberType()) {
-			case INT -> parser.getIntValue();
-			case LONG -> parser.getLongValue();
-			default -> parser.getDecimalValue();
+		String text = switch (token) {
+			case VALUE_NULL -> null;
+			case VALUE_TRUE -> "true";
+			case VALUE_FALSE -> "false";
+			case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getText();
+			default -> throw new WalDecodeException("wal2json: unexpected " + token + " where a column value belongs");
 		};
+		if (typeName != null) {
+			row.text(old, name, type(typeName), typeName, text, true);
+			return;
+		}
+		Object value = untyped(parser, token);
+		row.value(old, name, value, null, (text == null || text.equals(RawText.of(value))) ? null : text);
 	}
 
-	private static Object readFloat(JsonParser parser, @Nullable String type) throws IOException {
-		if (type != null) {
-			if (type.equals("real") || type.equals("float4")) {
-				return parser.getFloatValue();
+	private PgType type(String typeName) {
+		PgType type = this.types.get(typeName);
+		if (type == null) {
+			if (this.types.size() >= MAX_CACHED_TYPES) {
+				this.types.clear();
 			}
-			if (type.equals("double precision") || type.equals("float8")) {
-				return parser.getDoubleValue();
-			}
+			type = PgTypes.byName(typeName);
+			this.types.put(typeName, type);
 		}
-		return parser.getDecimalValue();
+		return type;
+	}
+
+	private static @Nullable Object untyped(JsonParser parser, JsonToken token) throws IOException {
+		try {
+			return switch (token) {
+				case VALUE_NULL -> null;
+				case VALUE_TRUE -> Boolean.TRUE;
+				case VALUE_FALSE -> Boolean.FALSE;
+				case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+					case INT -> parser.getIntValue();
+					case LONG -> parser.getLongValue();
+					default -> parser.getDecimalValue();
+				};
+				case VALUE_NUMBER_FLOAT -> parser.getDecimalValue();
+				default -> parser.getText();
+			};
+		}
+		catch (NumberFormatException | ArithmeticException ex) {
+			// Jackson throws these, unwrapped, for numbers such as 1e2147483648 (exponent overflow)
+			throw new WalDecodeException("wal2json: number out of range", ex);
+		}
 	}
 
 	/**
 	 * Parses a commit timestamp as wal2json renders it (session DateStyle ISO).
 	 * @param text the timestamp text
-	 * @return the timestamp with its offset
+	 * @return the timestamp in UTC
 	 */
 	static OffsetDateTime timestamp(String text) {
 		try {
-			return OffsetDateTime.parse(text, TIMESTAMPTZ);
+			return PgTimes.timestamptz(text);
 		}
-		catch (DateTimeParseException ex) {
-			throw new WalDecodeException("wal2json: unreadable commit timestamp '" + text + "'", ex);
+		catch (WalDecodeException ex) {
+			throw new WalDecodeException("wal2json: unreadable commit timestamp", ex);
 		}
 	}
 

@@ -45,6 +45,8 @@ public final class ReplicationLoop {
 
 	private static final long FORCE_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
+	private static final long BUSY_FORCE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
 	private static final long WARNINGS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private final ReplicationSettings settings;
@@ -245,6 +247,13 @@ public final class ReplicationLoop {
 			}
 			finally {
 				this.busy.exit();
+			}
+			if (this.forcePending && System.nanoTime() - this.lastForce > BUSY_FORCE_NANOS) {
+				// while catching up, report acknowledgements every second, not only every status interval,
+				// so that a crash redelivers less
+				sendStatus(stream);
+				this.lastForce = System.nanoTime();
+				this.forcePending = false;
 			}
 		}
 		if (this.inTransaction) {

@@ -1,6 +1,6 @@
 package dev.lode.spring.boot.autoconfigure;
 
-import dev.lode.core.decode.Wal2JsonV2Decoder;
+import dev.lode.core.decode.OutputFormat;
 import dev.lode.core.replication.ChangeHandler;
 import dev.lode.core.replication.ReplicationObserver;
 import dev.lode.core.replication.ReplicationSettings;
@@ -88,9 +88,11 @@ public class LodeAutoConfiguration {
 		}
 		ContainerOptions options = new ContainerOptions(properties.isAutoStartup(), properties.getShutdown().getTimeout(),
 				reconnectBackOff, properties.getSlot().getTakeoverInterval());
+		OutputFormat format = properties.outputFormat();
+		String publication = properties.getPgoutput().getPublication();
 		return new WalReplicationContainer(() -> settings.withTables(WatchedTables.of(listenerFactory)),
-				Wal2JsonV2Decoder::new, new ErrorHandlingChangeHandler(handler, errorHandler), options,
-				observers.orderedStream().toList());
+				() -> format.create(WatchedTables.of(listenerFactory), publication, settings.slotName()),
+				new ErrorHandlingChangeHandler(handler, errorHandler), options, observers.orderedStream().toList());
 	}
 
 	private static ExponentialBackOff backOff(LodeProperties.BackOffSettings settings) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import java.util.regex.Pattern;
 
+import dev.lode.core.decode.OutputFormat;
 import dev.lode.spring.FailureAction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -51,6 +52,16 @@ public class LodeProperties implements Validator {
 	 * Time between standby status updates sent to the server (they carry the acknowledged position).
 	 */
 	private Duration statusInterval = Duration.ofSeconds(10);
+
+	/**
+	 * Logical decoding output plugin: wal2json (must be installed on the server) or pgoutput (built
+	 * into PostgreSQL 10+, works on managed services).
+	 */
+	private Plugin plugin = Plugin.WAL2JSON;
+
+	private final Wal2json wal2json = new Wal2json();
+
+	private final Pgoutput pgoutput = new Pgoutput();
 
 	private final Slot slot = new Slot();
 
@@ -110,6 +121,32 @@ public class LodeProperties implements Validator {
 		this.statusInterval = statusInterval;
 	}
 
+	public Plugin getPlugin() {
+		return this.plugin;
+	}
+
+	public void setPlugin(Plugin plugin) {
+		this.plugin = plugin;
+	}
+
+	public Wal2json getWal2json() {
+		return this.wal2json;
+	}
+
+	public Pgoutput getPgoutput() {
+		return this.pgoutput;
+	}
+
+	/**
+	 * @return the decoder format the plugin settings select
+	 */
+	public OutputFormat outputFormat() {
+		if (this.plugin == Plugin.PGOUTPUT) {
+			return OutputFormat.PGOUTPUT;
+		}
+		return (this.wal2json.getFormatVersion() == 1) ? OutputFormat.WAL2JSON_V1 : OutputFormat.WAL2JSON_V2;
+	}
+
 	public Slot getSlot() {
 		return this.slot;
 	}
@@ -141,6 +178,14 @@ public class LodeProperties implements Validator {
 		if (!SLOT_NAME.matcher(properties.getSlot().getName()).matches()) {
 			errors.rejectValue("slot.name", "lode.slot.name",
 					"must be 1 to 63 lower case letters, digits and underscores (a PostgreSQL slot name)");
+		}
+		int formatVersion = properties.getWal2json().getFormatVersion();
+		if (formatVersion != 1 && formatVersion != 2) {
+			errors.rejectValue("wal2json.formatVersion", "lode.formatVersion", "must be 1 or 2");
+		}
+		String publication = properties.getPgoutput().getPublication();
+		if (publication != null && (publication.isBlank() || publication.length() > 63)) {
+			errors.rejectValue("pgoutput.publication", "lode.publication", "must be 1 to 63 characters");
 		}
 		positive(errors, "statusInterval", properties.getStatusInterval());
 		positive(errors, "slot.takeoverInterval", properties.getSlot().getTakeoverInterval());
@@ -176,6 +221,63 @@ public class LodeProperties implements Validator {
 		if (value == null || value.isNegative()) {
 			errors.rejectValue(field, "lode.notNegative", "must not be negative");
 		}
+	}
+
+	/**
+	 * The logical decoding output plugins lode reads.
+	 */
+	public enum Plugin {
+
+		/** The wal2json plugin (must be installed on the server). */
+		WAL2JSON,
+
+		/** PostgreSQL's built-in pgoutput plugin (PostgreSQL 10+). */
+		PGOUTPUT
+
+	}
+
+	/**
+	 * wal2json settings.
+	 */
+	public static class Wal2json {
+
+		/**
+		 * wal2json output format: 2 (one message per change, no size limit per transaction; the
+		 * default) or 1 (one message per transaction, limited to 1 GB by wal2json).
+		 */
+		private int formatVersion = 2;
+
+		public int getFormatVersion() {
+			return this.formatVersion;
+		}
+
+		public void setFormatVersion(int formatVersion) {
+			this.formatVersion = formatVersion;
+		}
+
+	}
+
+	/**
+	 * pgoutput settings.
+	 */
+	public static class Pgoutput {
+
+		/**
+		 * Publication to stream. When not set, lode creates and maintains 'lode_<slot name>' for the
+		 * tables and kinds its listeners watch (before the slot, which only sees publications older
+		 * than itself); a publication named here is used as it is (created for the watched tables if
+		 * missing).
+		 */
+		private @Nullable String publication;
+
+		public @Nullable String getPublication() {
+			return this.publication;
+		}
+
+		public void setPublication(@Nullable String publication) {
+			this.publication = publication;
+		}
+
 	}
 
 	/**

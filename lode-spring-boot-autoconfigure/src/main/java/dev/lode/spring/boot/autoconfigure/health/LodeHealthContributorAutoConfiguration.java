@@ -2,6 +2,7 @@ package dev.lode.spring.boot.autoconfigure.health;
 
 import dev.lode.spring.WalReplicationContainer;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
+import dev.lode.spring.boot.autoconfigure.LodeProperties;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -23,8 +24,13 @@ public class LodeHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "lodeHealthIndicator")
-	LodeHealthIndicator lodeHealthIndicator(WalReplicationContainer container) {
-		return new LodeHealthIndicator(container);
+	LodeHealthIndicator lodeHealthIndicator(WalReplicationContainer container, LodeProperties properties) {
+		String format = switch (properties.outputFormat()) {
+			case WAL2JSON_V1 -> "wal2json v1";
+			case WAL2JSON_V2 -> "wal2json v2";
+			case PGOUTPUT -> "pgoutput";
+		};
+		return new LodeHealthIndicator(container, format);
 	}
 
 }

@@ -5,6 +5,7 @@ import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.core.replication.SlotStatus;
 import dev.lode.spring.ReplicationState;
 import dev.lode.spring.WalReplicationContainer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 
@@ -21,12 +22,23 @@ public class LodeHealthIndicator extends AbstractHealthIndicator {
 
 	private final WalReplicationContainer container;
 
+	private final @Nullable String format;
+
 	/**
 	 * @param container the replication container
 	 */
 	public LodeHealthIndicator(WalReplicationContainer container) {
+		this(container, null);
+	}
+
+	/**
+	 * @param container the replication container
+	 * @param format the plugin and format, shown as a detail (e.g. {@code wal2json v2})
+	 */
+	public LodeHealthIndicator(WalReplicationContainer container, @Nullable String format) {
 		super("lode health check failed");
 		this.container = container;
+		this.format = format;
 	}
 
 	@Override
@@ -42,6 +54,9 @@ public class LodeHealthIndicator extends AbstractHealthIndicator {
 		ReplicationSettings settings = this.container.getSettings();
 		if (settings != null) {
 			builder.withDetail("slot", settings.slotName());
+		}
+		if (this.format != null) {
+			builder.withDetail("format", this.format);
 		}
 		Lsn received = this.container.getLastReceivedLsn();
 		if (received != null) {

@@ -1,0 +1,17 @@
+CREATE SCHEMA "Other Schema";
+CREATE TABLE "Other Schema"."Mixed Table" (k text PRIMARY KEY, v integer);
+CREATE TABLE plain (id integer PRIMARY KEY, v text);
+INSERT INTO plain VALUES (1, 'a'), (2, 'b'), (3, 'c');
+DELETE FROM plain WHERE id = 2;
+BEGIN; SELECT txid_current(); COMMIT;
+BEGIN;
+INSERT INTO "Other Schema"."Mixed Table" VALUES ('k1', 1);
+UPDATE "Other Schema"."Mixed Table" SET k = 'k2', v = 2 WHERE k = 'k1';
+INSERT INTO plain VALUES (4, 'd');
+UPDATE plain SET v = 'dd' WHERE id = 4;
+DELETE FROM plain WHERE id = 1;
+SELECT pg_logical_emit_message(true, 'lode-tx', 'inside');
+COMMIT;
+SELECT pg_logical_emit_message(false, 'lode', 'hi');
+TRUNCATE plain, "Other Schema"."Mixed Table";
+SELECT pg_logical_emit_message(false, 'lode', E'multi\nline "q" \u00e9');

@@ -1,0 +1,88 @@
+package dev.lode.faults.consumer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import dev.lode.faults.ledger.LedgerWriter;
+import dev.lode.spring.ReplicationState;
+import dev.lode.spring.WalReplicationContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The consumer application of the fault injection: a plain Spring Boot application with the lode starter
+ * and one {@code @OnWalChange} listener ({@link FaultEventsListener}) that records every delivered row in a
+ * durable ledger. The driver runs it in its own JVM and kills it with {@code kill -9}.
+ *
+ * <p>Properties (besides {@code lode.*}): {@code fault.ledger} (the ledger file of this run),
+ * {@code fault.listener-failure-rate} (probability that the first delivery of a row fails),
+ * {@code fault.seed}, {@code fault.fsync} (default true), {@code fault.parent-pid} (the driver: the consumer
+ * exits when it is gone) and {@code fault.drop-every} (only to prove that the audit sees losses: every n-th
+ * row is acknowledged but not recorded).
+ *
+ * <p>Exit codes: 143 after SIGTERM (Spring closed the context, lode stopped gracefully), 1 when startup
+ * failed, 2 when lode's container went {@code FAILED} (lode gave up streaming), 3 when the driver is gone.
+ */
+@SpringBootApplication
+public class ConsumerMain {
+
+	private static final Logger logger = LoggerFactory.getLogger(ConsumerMain.class);
+
+	@Bean(destroyMethod = "close")
+	LedgerWriter ledgerWriter(@Value("${fault.ledger}") Path ledger, @Value("${fault.fsync:true}") boolean fsync) {
+		return new LedgerWriter(ledger, fsync);
+	}
+
+	@Bean
+	LedgerObserver ledgerObserver(LedgerWriter ledger) {
+		return new LedgerObserver(ledger);
+	}
+
+	public static void main(String[] args) {
+		ConfigurableApplicationContext context;
+		try {
+			context = new SpringApplicationBuilder(ConsumerMain.class).web(WebApplicationType.NONE).run(args);
+		}
+		catch (Throwable ex) {
+			logger.error("The consumer could not start", ex);
+			System.exit(1);
+			return;
+		}
+		WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
+		LedgerWriter ledger = context.getBean(LedgerWriter.class);
+		long parentPid = context.getEnvironment().getProperty("fault.parent-pid", Long.class, -1L);
+		ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
+		logger.info("Consumer started (pid {}, driver pid {})", ProcessHandle.current().pid(), parentPid);
+		while (context.isActive()) {
+			if (parent != null && !parent.isAlive()) {
+				logger.error("The driver (pid {}) is gone; stopping", parentPid);
+				System.exit(3);
+			}
+			if (container.getState() == ReplicationState.FAILED) {
+				Throwable error = container.getLastError();
+				logger.error("lode stopped streaming for good: {}", String.valueOf(error), error);
+				try {
+					ledger.gaveUp(String.valueOf(error));
+				}
+				catch (IOException ex) {
+					logger.error("Could not write to the ledger", ex);
+				}
+				System.exit(2);
+			}
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+}

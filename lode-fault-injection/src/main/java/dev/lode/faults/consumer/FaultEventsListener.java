@@ -1,0 +1,69 @@
+package dev.lode.faults.consumer;
+
+import java.io.IOException;
+import java.util.Random;
+
+import dev.lode.core.ChangeKind;
+import dev.lode.core.WalChange;
+import dev.lode.faults.ledger.LedgerWriter;
+import dev.lode.spring.OnWalChange;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Records every row inserted into {@code fault_events} in the ledger, durably, before returning; so after a
+ * {@code kill -9} every row whose listener call returned (and which lode may therefore have acknowledged) is
+ * in the ledger. Fails on purpose on a random share of first deliveries: lode retries the change.
+ */
+@Component
+class FaultEventsListener {
+
+	private final LedgerWriter ledger;
+
+	private final double failureRate;
+
+	private final long dropEvery;
+
+	private final Random random;
+
+	private long lastFailed = -1;
+
+	FaultEventsListener(LedgerWriter ledger, @Value("${fault.listener-failure-rate:0}") double failureRate,
+			@Value("${fault.seed:0}") long seed, @Value("${fault.drop-every:0}") long dropEvery) {
+		this.ledger = ledger;
+		this.failureRate = failureRate;
+		this.random = new Random(seed);
+		this.dropEvery = dropEvery;
+	}
+
+	@OnWalChange(table = "fault_events", kind = ChangeKind.INSERT, id = "faultEvents")
+	void onInsert(WalChange change) throws IOException {
+		Object value = change.get("id");
+		if (!(value instanceof Number number)) {
+			throw new IllegalStateException("fault_events row without a numeric id: " + change);
+		}
+		long id = number.longValue();
+		// the first delivery fails with the given probability; lode's retry (the same change again) succeeds
+		if (id != this.lastFailed && this.random.nextDouble() < this.failureRate) {
+			this.lastFailed = id;
+			this.ledger.injectedFailure(id);
+			throw new TransientListenerFailure(id);
+		}
+		if (this.dropEvery > 0 && id % this.dropEvery == 0) {
+			return; // a deliberately broken listener: returns without recording (the audit must see the loss)
+		}
+		this.ledger.delivered(id, change.commitLsn().toString());
+	}
+
+	/** The injected failure. */
+	static final class TransientListenerFailure extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		TransientListenerFailure(long id) {
+			super("Injected transient failure on fault_events row " + id, null, false, false);
+		}
+
+	}
+
+}

@@ -1,0 +1,169 @@
+package dev.lode.faults.driver;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.lode.core.Lsn;
+import dev.lode.faults.ledger.LedgerRecord;
+
+/**
+ * Compares the ledgers of all consumer runs with the committed rows {@code 1..committed} and checks the
+ * promise: every committed row delivered at least once, in commit order, duplicates only for work that was
+ * not acknowledged.
+ *
+ * <ul>
+ * <li><b>lost</b>: committed ids never recorded.</li>
+ * <li><b>duplicates</b>: deliveries beyond the first of an id.</li>
+ * <li><b>unknown</b>: recorded ids that were never committed.</li>
+ * <li><b>order violations</b>: within one session (one replication connection of one process), ids are
+ * consecutive: commit order is id order and every committed row is on the watched table.</li>
+ * <li><b>gaps at resume</b>: a session (after a reconnect or in a new process) starts after an id that no
+ * run had recorded before: the position was acknowledged ahead of the listeners.</li>
+ * <li><b>redelivered after ack</b>: a transaction delivered although its commit LSN lies before the
+ * position the slot had confirmed when the session started.</li>
+ * </ul>
+ */
+final class DeliveryAudit {
+
+	private static final int EXAMPLES = 10;
+
+	private DeliveryAudit() {
+	}
+
+	static Result audit(long committed, List<List<LedgerRecord>> runs) {
+		if (committed > Integer.MAX_VALUE - 1) {
+			throw new IllegalArgumentException("Too many rows: " + committed);
+		}
+		int[] counts = new int[(int) committed + 1];
+		Result r = new Result();
+		r.committed = committed;
+		r.runs = runs.size();
+		long maxSeen = 0;
+		int runNumber = 0;
+		for (List<LedgerRecord> run : runs) {
+			runNumber++;
+			int session = 0;
+			Lsn confirmed = null;
+			long previous = -1;
+			for (LedgerRecord record : run) {
+				switch (record.type()) {
+					case 's' -> {
+						session++;
+						r.sessions++;
+						confirmed = Lsn.parse(record.text());
+						previous = -1;
+					}
+					case 'f' -> r.injectedFailures++;
+					case 'r' -> r.reconnects++;
+					case 'x' -> {
+						r.gaveUp++;
+						example(r.problems, "run " + runNumber + ": lode gave up: " + record.text());
+					}
+					case 'd' -> {
+						long id = record.id();
+						r.deliveries++;
+						String where = "run " + runNumber + " session " + session;
+						if (id < 1 || id > committed) {
+							r.unknown++;
+							example(r.problems, where + ": id " + id + " was never committed");
+						}
+						else {
+							counts[(int) id]++;
+						}
+						if (confirmed == null) {
+							r.orderViolations++;
+							example(r.problems, where + ": id " + id + " delivered before lode reported streaming");
+						}
+						else if (Lsn.parse(record.text()).compareTo(confirmed) < 0) {
+							r.redeliveredAfterAck++;
+							example(r.problems, where + ": id " + id + " (commit " + record.text()
+									+ ") delivered although the slot had confirmed " + confirmed);
+						}
+						if (previous < 0) {
+							if (id > maxSeen + 1) {
+								r.gapsAtResume++;
+								example(r.problems, where + " started at id " + id + " but nothing after " + maxSeen
+										+ " had been recorded");
+							}
+						}
+						else if (id != previous + 1) {
+							r.orderViolations++;
+							example(r.problems, where + ": id " + id + " after " + previous);
+						}
+						previous = id;
+						maxSeen = Math.max(maxSeen, id);
+					}
+					default -> throw new IllegalArgumentException("Unknown record " + record);
+				}
+			}
+		}
+		for (int id = 1; id <= committed; id++) {
+			if (counts[id] == 0) {
+				r.lost++;
+				if (r.lostIds.size() < EXAMPLES) {
+					r.lostIds.add((long) id);
+				}
+			}
+			else {
+				r.distinct++;
+				if (counts[id] > 1) {
+					r.duplicates += counts[id] - 1;
+					r.idsDeliveredMoreThanOnce++;
+				}
+			}
+		}
+		return r;
+	}
+
+	private static void example(List<String> examples, String text) {
+		if (examples.size() < EXAMPLES) {
+			examples.add(text);
+		}
+	}
+
+	/** What the audit found. */
+	static final class Result {
+
+		long committed;
+
+		long deliveries;
+
+		long distinct;
+
+		long lost;
+
+		final List<Long> lostIds = new ArrayList<>();
+
+		long duplicates;
+
+		long idsDeliveredMoreThanOnce;
+
+		long unknown;
+
+		long orderViolations;
+
+		long gapsAtResume;
+
+		long redeliveredAfterAck;
+
+		int runs;
+
+		int sessions;
+
+		int reconnects;
+
+		int injectedFailures;
+
+		int gaveUp;
+
+		final List<String> problems = new ArrayList<>();
+
+		/** @return whether the promise held: nothing lost, no order or acknowledgement violation */
+		boolean promiseHeld() {
+			return this.lost == 0 && this.unknown == 0 && this.orderViolations == 0 && this.gapsAtResume == 0
+					&& this.redeliveredAfterAck == 0;
+		}
+
+	}
+
+}

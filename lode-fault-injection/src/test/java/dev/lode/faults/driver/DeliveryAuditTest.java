@@ -1,0 +1,92 @@
+package dev.lode.faults.driver;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.lode.faults.ledger.LedgerRecord;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The audit itself: a checker that cannot fail proves nothing.
+ */
+class DeliveryAuditTest {
+
+	@Test
+	void aCompleteLedgerPasses() {
+		DeliveryAudit.Result r = DeliveryAudit.audit(5, List.of(run("s 0/100", "d 1 0/200", "d 2 0/300", "d 3 0/300",
+				"f 4", "d 4 0/400", "d 5 0/500")));
+		assertThat(r.promiseHeld()).isTrue();
+		assertThat(r.lost).isZero();
+		assertThat(r.duplicates).isZero();
+		assertThat(r.injectedFailures).isEqualTo(1);
+	}
+
+	@Test
+	void redeliveryAfterAKillIsADuplicateNotAViolation() {
+		DeliveryAudit.Result r = DeliveryAudit.audit(4,
+				List.of(run("s 0/100", "d 1 0/200", "d 2 0/300"), run("s 0/250", "d 2 0/300", "d 3 0/400", "d 4 0/400")));
+		assertThat(r.promiseHeld()).isTrue();
+		assertThat(r.duplicates).isEqualTo(1);
+		assertThat(r.idsDeliveredMoreThanOnce).isEqualTo(1);
+	}
+
+	@Test
+	void redeliveryAfterAReconnectInTheSameProcessIsADuplicateNotAViolation() {
+		DeliveryAudit.Result r = DeliveryAudit.audit(3,
+				List.of(run("s 0/100", "d 1 0/200", "d 2 0/300", "r 1", "s 0/250", "d 2 0/300", "d 3 0/400")));
+		assertThat(r.promiseHeld()).isTrue();
+		assertThat(r.duplicates).isEqualTo(1);
+		assertThat(r.sessions).isEqualTo(2);
+		assertThat(r.reconnects).isEqualTo(1);
+	}
+
+	@Test
+	void aMissingRowIsLost() {
+		DeliveryAudit.Result r = DeliveryAudit.audit(4, List.of(run("s 0/100", "d 1 0/200", "d 2 0/300")));
+		assertThat(r.lost).isEqualTo(2);
+		assertThat(r.lostIds).containsExactly(3L, 4L);
+		assertThat(r.promiseHeld()).isFalse();
+	}
+
+	@Test
+	void aSkippedRowInsideASessionIsAnOrderViolation() {
+		DeliveryAudit.Result r = DeliveryAudit.audit(3, List.of(run("s 0/100", "d 1 0/200", "d 3 0/400", "d 2 0/300")));
+		assertThat(r.lost).isZero();
+		assertThat(r.orderViolations).isEqualTo(2);
+		assertThat(r.promiseHeld()).isFalse();
+	}
+
+	@Test
+	void aSessionThatResumesBeyondWhatWasRecordedIsAGap() {
+		DeliveryAudit.Result r = DeliveryAudit.audit(4,
+				List.of(run("s 0/100", "d 1 0/200"), run("s 0/350", "d 3 0/400", "d 4 0/400")));
+		assertThat(r.gapsAtResume).isEqualTo(1);
+		assertThat(r.lost).isEqualTo(1);
+	}
+
+	@Test
+	void aTransactionDeliveredBeforeTheConfirmedPositionWasRedeliveredAfterItsAcknowledgement() {
+		DeliveryAudit.Result r = DeliveryAudit.audit(2,
+				List.of(run("s 0/100", "d 1 0/200", "d 2 0/300"), run("s 0/301", "d 2 0/300")));
+		assertThat(r.redeliveredAfterAck).isEqualTo(1);
+		assertThat(r.promiseHeld()).isFalse();
+	}
+
+	@Test
+	void anIdThatWasNeverCommittedIsUnknown() {
+		DeliveryAudit.Result r = DeliveryAudit.audit(1, List.of(run("s 0/100", "d 1 0/200", "d 2 0/300")));
+		assertThat(r.unknown).isEqualTo(1);
+		assertThat(r.promiseHeld()).isFalse();
+	}
+
+	private static List<LedgerRecord> run(String... lines) {
+		List<LedgerRecord> records = new ArrayList<>();
+		for (String line : lines) {
+			records.add(LedgerRecord.parse(line));
+		}
+		return records;
+	}
+
+}
