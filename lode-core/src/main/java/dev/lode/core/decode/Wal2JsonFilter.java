@@ -104,6 +104,27 @@ public final class Wal2JsonFilter {
 		return options;
 	}
 
+	/**
+	 * All options lode sends to wal2json: the format, the metadata lode needs (xids, commit times,
+	 * LSNs, types) and this filter.
+	 * @param formatVersion 1 or 2
+	 * @return the options, in order, unmodifiable
+	 */
+	Map<String, String> slotOptions(int formatVersion) {
+		Map<String, String> options = new LinkedHashMap<>();
+		options.put("format-version", Integer.toString(formatVersion));
+		if (formatVersion == 2) {
+			options.put("include-transaction", "1");
+		}
+		options.put("include-xids", "1");
+		options.put("include-timestamp", "1");
+		options.put("include-lsn", "1");
+		options.put("include-types", "1");
+		options.put("include-typmod", "0");
+		options.putAll(options(formatVersion));
+		return java.util.Collections.unmodifiableMap(options);
+	}
+
 	/** @return whether every table is wanted */
 	public boolean allTables() {
 		return this.allTables;

@@ -3,8 +3,6 @@ package dev.lode.core.decode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,15 +46,7 @@ public final class Wal2JsonV1Decoder implements WalDecoder {
 	 * @param filter the server-side filter
 	 */
 	public Wal2JsonV1Decoder(Wal2JsonFilter filter) {
-		Map<String, String> options = new LinkedHashMap<>();
-		options.put("format-version", "1");
-		options.put("include-xids", "1");
-		options.put("include-timestamp", "1");
-		options.put("include-lsn", "1");
-		options.put("include-types", "1");
-		options.put("include-typmod", "0");
-		options.putAll(filter.options(1));
-		this.options = Collections.unmodifiableMap(options);
+		this.options = filter.slotOptions(1);
 	}
 
 	@Override

@@ -2,8 +2,6 @@ package dev.lode.core.decode;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -49,16 +47,7 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 	 * @param filter the server-side filter
 	 */
 	public Wal2JsonV2Decoder(Wal2JsonFilter filter) {
-		Map<String, String> options = new LinkedHashMap<>();
-		options.put("format-version", "2");
-		options.put("include-transaction", "1");
-		options.put("include-xids", "1");
-		options.put("include-timestamp", "1");
-		options.put("include-lsn", "1");
-		options.put("include-types", "1");
-		options.put("include-typmod", "0");
-		options.putAll(filter.options(2));
-		this.options = Collections.unmodifiableMap(options);
+		this.options = filter.slotOptions(2);
 	}
 
 	@Override
