@@ -2,13 +2,7 @@ package dev.lode.core.replication;
 
 import java.nio.ByteBuffer;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
-import java.sql.Statement;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,12 +12,9 @@ import dev.lode.core.TransactionInfo;
 import dev.lode.core.WalChange;
 import dev.lode.core.decode.DecodeSink;
 import dev.lode.core.decode.WalDecoder;
-import dev.lode.core.preflight.TablePreflight;
 import org.jspecify.annotations.Nullable;
-import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
-import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +52,7 @@ public final class ReplicationLoop {
 
 	private final StatusKeeper.BusyClock busy = new StatusKeeper.BusyClock();
 
-	private final Set<String> loggedWarnings = new HashSet<>();
+	private final ServerNotices notices = new ServerNotices();
 
 	private volatile boolean running = true;
 
@@ -114,38 +105,17 @@ public final class ReplicationLoop {
 	 * streams from the slot
 	 */
 	public SlotInfo open(boolean allowCreate) throws Exception {
-		DriverVersion.check();
-		PgConnector connector = new PgConnector(this.settings);
-		SlotInfo slot;
-		long senderTimeoutMillis;
-		try (Connection plain = connector.openPlain()) {
-			SlotManager slots = new SlotManager(plain);
-			slots.checkWalLevel();
-			TablePreflight.check(plain, this.settings.tables());
-			this.decoder.prepare(plain, slots.find(this.settings.slotName()) != null);
-			slot = slots.ensureSlot(this.settings.slotName(), this.decoder.plugin(),
-					this.settings.createSlot() && allowCreate);
-			senderTimeoutMillis = walSenderTimeoutMillis(plain);
-		}
-		if (slot.active()) {
-			throw new SlotInUseException("Replication slot '" + slot.name() + "' is in use by process "
-					+ slot.activePid() + " (another lode instance or consumer)");
-		}
-		Connection replication = connector.openReplication();
-		try {
-			this.stream = start(replication);
-		}
-		catch (SQLException ex) {
-			closeQuietly(replication);
-			throw connector.translate(ex);
-		}
-		this.connection = replication;
+		StreamOpener opener = new StreamOpener(this.settings, this.decoder);
+		StreamOpener.Opened opened = opener.open(allowCreate);
+		SlotInfo slot = opened.slot();
+		this.stream = opened.stream();
+		this.connection = opened.connection();
 		this.slot = slot;
-		this.keeperPeriodMillis = keeperPeriodMillis(senderTimeoutMillis);
+		this.keeperPeriodMillis = keeperPeriodMillis(opened.senderTimeoutMillis());
 		this.acks = new AckTracker(slot.confirmedFlushLsn());
 		this.decoder.reset();
 		if (!this.settings.heartbeatInterval().isZero()) {
-			this.heartbeat = new Heartbeat(connector, this.settings.heartbeatInterval());
+			this.heartbeat = new Heartbeat(opener.connector(), this.settings.heartbeatInterval());
 		}
 		logger.info("Streaming from slot '{}' ({}) at {} with pgjdbc {}", slot.name(), this.decoder.plugin(),
 				slot.confirmedFlushLsn(), DriverVersion.current());
@@ -196,22 +166,6 @@ public final class ReplicationLoop {
 		logger.info("Stopped streaming from slot '{}' at {}", slot.name(), acks().acknowledged());
 	}
 
-	private PGReplicationStream start(Connection replication) throws SQLException {
-		ChainedLogicalStreamBuilder builder = replication.unwrap(PGConnection.class)
-			.getReplicationAPI()
-			.replicationStream()
-			.logical()
-			.withSlotName(this.settings.slotName())
-			.withStartPosition(LogSequenceNumber.INVALID_LSN)
-			.withStatusInterval((int) this.settings.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
-			.withAutomaticFlush(false);
-		for (Map.Entry<String, String> option : this.decoder.slotOptions().entrySet()) {
-			// pgjdbc wraps values in '...' without escaping
-			builder = builder.withSlotOption(option.getKey(), option.getValue().replace("'", "''"));
-		}
-		return builder.start();
-	}
-
 	private void loop(PGReplicationStream stream, Connection replication) throws Exception {
 		Sink sink = new Sink(stream);
 		int idlePolls = 0;
@@ -230,7 +184,7 @@ public final class ReplicationLoop {
 			if (message == null) {
 				onIdle(stream);
 				if (System.nanoTime() - lastWarnings > WARNINGS_EVERY_NANOS) {
-					drainWarnings(replication);
+					this.notices.drain(replication);
 					lastWarnings = System.nanoTime();
 				}
 				if (++idlePolls > 100) {
@@ -259,7 +213,7 @@ public final class ReplicationLoop {
 		if (this.inTransaction) {
 			logger.info("Stopping inside a transaction; it was not acknowledged and will be delivered again");
 		}
-		drainWarnings(replication);
+		this.notices.drain(replication);
 	}
 
 	private void onIdle(PGReplicationStream stream) throws SQLException {
@@ -320,39 +274,12 @@ public final class ReplicationLoop {
 		return tracker;
 	}
 
-	private void drainWarnings(Connection replication) {
-		try {
-			SQLWarning warning = replication.getWarnings();
-			if (warning == null) {
-				return;
-			}
-			replication.clearWarnings();
-			for (; warning != null; warning = warning.getNextWarning()) {
-				String text = warning.getMessage();
-				if (this.loggedWarnings.size() < 1000 && this.loggedWarnings.add(text)) {
-					logger.warn("PostgreSQL: {}", text);
-				}
-			}
-		}
-		catch (SQLException ex) {
-			logger.debug("Could not read server notices", ex);
-		}
-	}
-
 	private long keeperPeriodMillis(long senderTimeoutMillis) {
 		long period = this.settings.statusInterval().toMillis();
 		if (senderTimeoutMillis > 0) {
 			period = Math.min(period, senderTimeoutMillis / 4);
 		}
 		return Math.max(period, 50);
-	}
-
-	private static long walSenderTimeoutMillis(Connection plain) throws SQLException {
-		try (Statement statement = plain.createStatement();
-				ResultSet rs = statement
-					.executeQuery("select setting::bigint from pg_settings where name = 'wal_sender_timeout'")) {
-			return rs.next() ? rs.getLong(1) : 60_000;
-		}
 	}
 
 	private static void closeQuietly(PGReplicationStream stream) {

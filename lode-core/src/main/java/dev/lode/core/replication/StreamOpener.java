@@ -1,0 +1,110 @@
+package dev.lode.core.replication;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.lode.core.decode.WalDecoder;
+import dev.lode.core.preflight.TablePreflight;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
+
+/**
+ * Everything before the first message: driver version, {@code wal_level}, the watched tables, the
+ * plugin's preparation (pgoutput's publication), the slot, the replication connection and
+ * {@code START_REPLICATION} from the slot's confirmed position.
+ *
+ * @since 0.1.0
+ */
+final class StreamOpener {
+
+	private final ReplicationSettings settings;
+
+	private final WalDecoder decoder;
+
+	private final PgConnector connector;
+
+	StreamOpener(ReplicationSettings settings, WalDecoder decoder) {
+		this.settings = settings;
+		this.decoder = decoder;
+		this.connector = new PgConnector(settings);
+	}
+
+	PgConnector connector() {
+		return this.connector;
+	}
+
+	Opened open(boolean allowCreate) throws Exception {
+		DriverVersion.check();
+		SlotInfo slot;
+		long senderTimeoutMillis;
+		try (Connection plain = this.connector.openPlain()) {
+			SlotManager slots = new SlotManager(plain);
+			slots.checkWalLevel();
+			TablePreflight.check(plain, this.settings.tables());
+			this.decoder.prepare(plain, slots.find(this.settings.slotName()) != null);
+			slot = slots.ensureSlot(this.settings.slotName(), this.decoder.plugin(),
+					this.settings.createSlot() && allowCreate);
+			senderTimeoutMillis = walSenderTimeoutMillis(plain);
+		}
+		if (slot.active()) {
+			throw new SlotInUseException("Replication slot '" + slot.name() + "' is in use by process "
+					+ slot.activePid() + " (another lode instance or consumer)");
+		}
+		Connection replication = this.connector.openReplication();
+		try {
+			return new Opened(replication, start(replication), slot, senderTimeoutMillis);
+		}
+		catch (SQLException ex) {
+			try {
+				replication.close();
+			}
+			catch (SQLException closing) {
+				ex.addSuppressed(closing);
+			}
+			throw this.connector.translate(ex);
+		}
+	}
+
+	private PGReplicationStream start(Connection replication) throws SQLException {
+		ChainedLogicalStreamBuilder builder = replication.unwrap(PGConnection.class)
+			.getReplicationAPI()
+			.replicationStream()
+			.logical()
+			.withSlotName(this.settings.slotName())
+			.withStartPosition(LogSequenceNumber.INVALID_LSN)
+			.withStatusInterval((int) this.settings.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
+			.withAutomaticFlush(false);
+		for (Map.Entry<String, String> option : this.decoder.slotOptions().entrySet()) {
+			// pgjdbc wraps values in '...' without escaping
+			builder = builder.withSlotOption(option.getKey(), option.getValue().replace("'", "''"));
+		}
+		return builder.start();
+	}
+
+	private static long walSenderTimeoutMillis(Connection plain) throws SQLException {
+		try (Statement statement = plain.createStatement();
+				ResultSet rs = statement
+					.executeQuery("select setting::bigint from pg_settings where name = 'wal_sender_timeout'")) {
+			return rs.next() ? rs.getLong(1) : 60_000;
+		}
+	}
+
+	/**
+	 * A started stream.
+	 *
+	 * @param connection the replication connection
+	 * @param stream the stream
+	 * @param slot the slot as it was when streaming started
+	 * @param senderTimeoutMillis the server's {@code wal_sender_timeout} (0 = none)
+	 */
+	record Opened(Connection connection, PGReplicationStream stream, SlotInfo slot, long senderTimeoutMillis) {
+
+	}
+
+}
