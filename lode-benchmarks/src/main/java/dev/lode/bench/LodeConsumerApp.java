@@ -1,0 +1,246 @@
+package dev.lode.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.lode.core.WalChange;
+import dev.lode.spring.OnWalChange;
+import dev.lode.spring.WalReplicationContainer;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+
+/**
+ * The lode consumer: a plain Spring Boot application with lode's auto-configuration and one {@code @OnWalChange}
+ * listener that counts (lode acknowledges each transaction after it returned). Runs as its own JVM, started by
+ * the orchestrator with {@code --lode.*} properties (slot, URL, format) and {@code --bench.*} options:
+ * <ul>
+ * <li>{@code bench.mode=throughput} (default): stream until the marker row arrives; the clock starts right
+ * before the replication container starts (so it includes lode's connection and slot checks);</li>
+ * <li>{@code bench.mode=latency}: a writer thread of this JVM inserts single-row transactions at
+ * {@code bench.rate} per second for {@code bench.warmup} + {@code bench.seconds} seconds; each row carries its
+ * send time ({@code System.nanoTime()} right before the INSERT) in {@code big}; the listener records
+ * send-to-listener and commit-timestamp-to-listener latencies of the rows sent after the warm-up; with
+ * {@code bench.raw-slot}, a {@link RawReceiver} on that slot measures the same rows as a control.</li>
+ * </ul>
+ * Prints one {@code BENCH-RESULT} line and exits.
+ */
+@SpringBootConfiguration(proxyBeanMethods = false)
+@EnableAutoConfiguration
+@Import(LodeConsumerApp.CountingListener.class)
+public class LodeConsumerApp {
+
+	public static void main(String[] args) throws Exception {
+		SpringApplication app = new SpringApplication(LodeConsumerApp.class);
+		app.setDefaultProperties(Map.of("spring.main.banner-mode", "off", "lode.auto-startup", "false",
+				"lode.slot.create", "false", "logging.level.root", "WARN", "logging.level.dev.lode", "INFO"));
+		ConfigurableApplicationContext context = app.run(args);
+		Environment env = context.getEnvironment();
+		CountingListener listener = context.getBean(CountingListener.class);
+		WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
+		boolean latency = "latency".equals(env.getProperty("bench.mode"));
+		listener.half = env.getProperty("bench.expected", Long.class, 0L) / 2;
+		RawReceiver raw = (latency && env.containsProperty("bench.raw-slot"))
+				? new RawReceiver(env.getRequiredProperty("lode.url"), env.getProperty("lode.username"),
+						env.getProperty("lode.password"), env.getRequiredProperty("bench.raw-slot"), 100_000)
+				: null;
+		Writer writer = latency ? new Writer(env, listener, raw) : null;
+
+		Map<String, Double> threads0 = ProcStats.threadCpu();
+		double cpu0 = ProcStats.cpuSeconds();
+		long t0 = System.nanoTime();
+		container.start();
+		if (raw != null) {
+			raw.start();
+		}
+		if (writer != null) {
+			writer.start();
+		}
+		long timeout = env.getProperty("bench.timeout-seconds", Long.class, 1200L);
+		boolean done = listener.done.await(timeout, TimeUnit.SECONDS);
+
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("ok", done);
+		result.put("changes", listener.count - (done ? 1 : 0));
+		result.put("seconds", ((done ? listener.endNanos : System.nanoTime()) - t0) / 1e9);
+		result.put("firstChangeSeconds", (listener.firstNanos - t0) / 1e9);
+		if (listener.halfNanos != 0) {
+			result.put("halfSeconds", (listener.halfNanos - t0) / 1e9);
+		}
+		result.put("cpuSeconds", (done ? listener.endCpu : ProcStats.cpuSeconds()) - cpu0);
+		result.put("totalCpuSeconds", ProcStats.cpuSeconds());
+		Map<String, Double> threads = ProcStats.threadCpu();
+		threads.replaceAll((kind, seconds) -> seconds - threads0.getOrDefault(kind, 0.0));
+		result.put("threadCpuSeconds", threads);
+		result.put("peakRssKb", ProcStats.peakRssKb());
+		result.put("peakHeapBytes", ProcStats.peakHeapBytes());
+		result.put("state", String.valueOf(container.getState()));
+		if (writer != null) {
+			writer.join();
+			result.putAll(listener.latencies());
+			result.put("writerMaxLagMs", writer.maxLagNanos / 1e6);
+			result.put("writerSent", writer.sent);
+			if (raw != null) {
+				result.putAll(raw.finish());
+			}
+		}
+		ProcStats.printResult(result);
+		context.close();
+		System.exit(done ? 0 : 1);
+	}
+
+	/** The no-op listener: counts, notices the marker, and in latency mode records latencies. */
+	static class CountingListener {
+
+		final CountDownLatch done = new CountDownLatch(1);
+
+		long count;
+
+		long firstNanos;
+
+		/** When half of {@code bench.expected} changes had arrived. */
+		long halfNanos;
+
+		long half = Long.MAX_VALUE;
+
+		volatile long endNanos;
+
+		volatile double endCpu;
+
+		/** Send times at or after this are measured (latency mode). */
+		volatile long measureFrom = Long.MAX_VALUE;
+
+		private long[] sendToListener = new long[0];
+
+		private long[] commitToListener = new long[0];
+
+		private int samples;
+
+		@OnWalChange(table = Pg.TABLE)
+		void onChange(WalChange change) {
+			if (this.count++ == 0) {
+				this.firstNanos = System.nanoTime();
+			}
+			if (this.count == this.half) {
+				this.halfNanos = System.nanoTime();
+			}
+			if (change.get("big") instanceof Long big) {
+				if (big == -1L) {
+					this.endNanos = System.nanoTime();
+					this.endCpu = ProcStats.cpuSeconds();
+					this.done.countDown();
+				}
+				else if (big >= this.measureFrom && this.samples < this.sendToListener.length) {
+					long now = System.nanoTime();
+					Instant wall = Instant.now();
+					this.sendToListener[this.samples] = now - big;
+					OffsetDateTime commit = change.commitTime();
+					this.commitToListener[this.samples] = (commit != null)
+							? Duration.between(commit.toInstant(), wall).toNanos() : -1;
+					this.samples++;
+				}
+			}
+		}
+
+		void expectSamples(int n, long from) {
+			this.sendToListener = new long[n];
+			this.commitToListener = new long[n];
+			this.measureFrom = from;
+		}
+
+		Map<String, Object> latencies() {
+			Map<String, Object> out = new LinkedHashMap<>();
+			out.put("samples", this.samples);
+			out.putAll(percentiles("sendToListener", Arrays.copyOf(this.sendToListener, this.samples)));
+			out.putAll(percentiles("commitToListener", Arrays.copyOf(this.commitToListener, this.samples)));
+			return out;
+		}
+
+		private static Map<String, Object> percentiles(String name, long[] nanos) {
+			Arrays.sort(nanos);
+			Map<String, Object> out = new LinkedHashMap<>();
+			if (nanos.length == 0) {
+				return out;
+			}
+			out.put(name + "P50Ms", nanos[(int) (0.50 * (nanos.length - 1))] / 1e6);
+			out.put(name + "P99Ms", nanos[(int) Math.ceil(0.99 * (nanos.length - 1))] / 1e6);
+			out.put(name + "P999Ms", nanos[(int) Math.ceil(0.999 * (nanos.length - 1))] / 1e6);
+			out.put(name + "MaxMs", nanos[nanos.length - 1] / 1e6);
+			return out;
+		}
+
+	}
+
+	/** Paced single-row transactions (latency mode), then the marker. */
+	static final class Writer extends Thread {
+
+		private final Environment env;
+
+		private final CountingListener listener;
+
+		volatile long maxLagNanos;
+
+		volatile long sent;
+
+		private final RawReceiver raw;
+
+		Writer(Environment env, CountingListener listener, RawReceiver raw) {
+			super("bench-writer");
+			this.env = env;
+			this.listener = listener;
+			this.raw = raw;
+		}
+
+		@Override
+		public void run() {
+			int rate = this.env.getProperty("bench.rate", Integer.class, 500);
+			int seconds = this.env.getProperty("bench.seconds", Integer.class, 20);
+			int warmup = this.env.getProperty("bench.warmup", Integer.class, 3);
+			long period = 1_000_000_000L / rate;
+			long total = (long) rate * (warmup + seconds);
+			try (Connection c = DriverManager.getConnection(this.env.getRequiredProperty("lode.url"),
+					this.env.getProperty("lode.username"), this.env.getProperty("lode.password"));
+					PreparedStatement insert = c.prepareStatement("insert into bench (big, txt, num, ts, flag)"
+							+ " values (?, rpad(md5(?::text), 50, 'x'), 1.5, now(), true)")) {
+				long start = System.nanoTime();
+				this.listener.expectSamples(rate * seconds + rate, start + warmup * 1_000_000_000L);
+				if (this.raw != null) {
+					this.raw.measureFrom(start + warmup * 1_000_000_000L);
+				}
+				for (long i = 0; i < total; i++) {
+					long due = start + i * period;
+					long wait;
+					while ((wait = due - System.nanoTime()) > 0) {
+						LockSupport.parkNanos(wait);
+					}
+					this.maxLagNanos = Math.max(this.maxLagNanos, -wait);
+					insert.setLong(1, System.nanoTime());
+					insert.setLong(2, i);
+					insert.executeUpdate();
+					this.sent = i + 1;
+				}
+				try (var st = c.createStatement()) {
+					st.execute("insert into bench (id, big, txt, num, ts, flag) values (-1, -1, 'end', 0, now(), false)");
+				}
+			}
+			catch (Exception ex) {
+				ex.printStackTrace();
+			}
+		}
+
+	}
+
+}

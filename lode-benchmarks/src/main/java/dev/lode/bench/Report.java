@@ -1,0 +1,298 @@
+package dev.lode.bench;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/** Medians, lode's ratios, the markdown report and the chart. */
+final class Report {
+
+	private final Results results;
+
+	private final List<Workload> workloads;
+
+	private final List<Consumer> consumers;
+
+	private final StringBuilder md = new StringBuilder();
+
+	private Report(Results results, List<Workload> workloads, List<Consumer> consumers) {
+		this.results = results;
+		this.workloads = workloads;
+		this.consumers = consumers;
+	}
+
+	static void write(Results results, List<Workload> workloads, List<Consumer> consumers, Path out, Path chart)
+			throws Exception {
+		ObjectMapper json = new ObjectMapper().setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+			.enable(SerializationFeature.INDENT_OUTPUT);
+		Files.writeString(out.resolve("results.json"), json.writeValueAsString(results));
+		Report report = new Report(results, workloads, consumers);
+		Files.writeString(out.resolve("report.md"), report.markdown());
+		report.chart(chart);
+	}
+
+	/** Regenerates report.md and the chart from {@code dir/results.json}. */
+	static void rewrite(Path dir, Path chart) throws Exception {
+		ObjectMapper json = new ObjectMapper().setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+			.configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+		Results results = json.readValue(dir.resolve("results.json").toFile(), Results.class);
+		List<Workload> workloads = Arrays.stream(Workload.values())
+			.filter(w -> results.runs.stream().anyMatch(r -> r.workload().equals(w.id)))
+			.toList();
+		List<Consumer> consumers = Consumer.all(true, null)
+			.stream()
+			.filter(c -> results.runs.stream().anyMatch(r -> r.consumer().equals(c.id())))
+			.toList();
+		write(results, workloads, consumers, dir, chart);
+	}
+
+	private String markdown() {
+		int reps = this.results.runs.stream().mapToInt(Results.Run::rep).max().orElse(0);
+		line("## Throughput (median of " + reps + " repetitions)");
+		line("");
+		line("Changes per second from the start of streaming to the last change (see the method).");
+		line("");
+		table("changes/s", Results.Run::rate, "%,.0f");
+		line("### Client CPU seconds (consumer process, while streaming)");
+		line("");
+		table("CPU s", Results.Run::cpuSeconds, "%.2f");
+		line("### Server CPU seconds (the walsender that decoded for the consumer)");
+		line("");
+		table("CPU s", Results.Run::serverCpuSeconds, "%.2f");
+		line("### Peak RSS of the consumer process (MiB)");
+		line("");
+		table("MiB", Results.Run::peakRssMb, "%.0f");
+		line("### lode: where the client CPU went (median CPU seconds while streaming, by thread)");
+		line("");
+		line("| consumer | workload | replication thread | JIT compilers | GC | other |");
+		line("|---|---|---:|---:|---:|---:|");
+		for (Consumer c : this.consumers) {
+			if (c.kind() != Consumer.Kind.LODE) {
+				continue;
+			}
+			for (Workload w : this.workloads) {
+				List<Results.Run> runs = runs(c.id(), w.id);
+				line(String.format("| %s | %s | %.2f | %.2f | %.2f | %.2f |", c.label(), w.id,
+						median(runs, r -> r.threadCpu("lode-replication")), median(runs, r -> r.threadCpu("jit")),
+						median(runs, r -> r.threadCpu("gc")), median(runs, r -> r.threadCpu("other"))));
+			}
+		}
+		line("");
+		line("### JVM consumers: changes/s over the second half of the changes (JIT warmed up)");
+		line("");
+		table("changes/s", Results.Run::secondHalfRate, "%,.0f", Consumer.Kind.LODE, Consumer.Kind.DEBEZIUM);
+		ratios();
+		latency();
+		memory();
+		jmh();
+		if (!this.results.skipped.isEmpty()) {
+			line("Skipped: " + String.join("; ", this.results.skipped) + ".");
+			line("");
+		}
+		line("Environment: `" + this.results.environment + "`");
+		return this.md.toString();
+	}
+
+	private void table(String unit, ToDoubleFunction<Results.Run> figure, String format, Consumer.Kind... kinds) {
+		StringBuilder head = new StringBuilder("| consumer |");
+		StringBuilder rule = new StringBuilder("|---|");
+		for (Workload w : this.workloads) {
+			head.append(' ').append(w.id).append(' ').append(unit).append(" |");
+			rule.append("---:|");
+		}
+		line(head.toString());
+		line(rule.toString());
+		for (Consumer c : this.consumers) {
+			if (kinds.length > 0 && !Arrays.asList(kinds).contains(c.kind())) {
+				continue;
+			}
+			StringBuilder row = new StringBuilder("| " + c.label() + " |");
+			for (Workload w : this.workloads) {
+				List<Results.Run> runs = runs(c.id(), w.id);
+				long failed = runs.stream().filter(r -> !r.ok()).count();
+				double m = median(runs, figure);
+				row.append(' ')
+					.append(Double.isNaN(m) ? "-" : String.format(format, m))
+					.append(failed > 0 ? " (" + failed + " of " + runs.size() + " failed)" : "")
+					.append(" |");
+			}
+			line(row.toString());
+		}
+		line("");
+	}
+
+	private void ratios() {
+		line("## lode's ratios (median of the per-repetition ratios)");
+		line("");
+		StringBuilder head = new StringBuilder("| lode format | ratio to |");
+		StringBuilder rule = new StringBuilder("|---|---|");
+		for (Workload w : this.workloads) {
+			head.append(' ').append(w.id).append(" |");
+			rule.append("---:|");
+		}
+		line(head.toString());
+		line(rule.toString());
+		for (Consumer lode : this.consumers) {
+			if (lode.kind() != Consumer.Kind.LODE) {
+				continue;
+			}
+			ratioRow(lode, "recv-" + lode.format().id, "pg_recvlogical " + lode.format().id + " (target >= 0.9)");
+			ratioRow(lode, "debezium", "Debezium (target >= 3 bulk, >= 4 small/mixed)");
+		}
+		line("");
+	}
+
+	private void ratioRow(Consumer lode, String other, String label) {
+		StringBuilder row = new StringBuilder("| " + lode.label() + " | " + label + " |");
+		for (Workload w : this.workloads) {
+			List<Double> ratios = new ArrayList<>();
+			for (Results.Run run : runs(lode.id(), w.id)) {
+				runs(other, w.id).stream()
+					.filter(o -> o.rep() == run.rep())
+					.findFirst()
+					.ifPresent(o -> ratios.add(run.rate() / o.rate()));
+			}
+			double target = other.equals("debezium") ? (w == Workload.BULK ? 3 : 4) : 0.9;
+			double m = median(ratios);
+			row.append(Double.isNaN(m) ? " - |" : String.format(" %.2f%s |", m, m >= target ? "" : " (missed)"));
+		}
+		line(row.toString());
+	}
+
+	private void latency() {
+		Map<String, Object> l = this.results.latency;
+		if (l == null) {
+			return;
+		}
+		line("## Latency: lode, 500 single-row transactions/s");
+		line("");
+		line("| measure | p50 ms | p99 ms | p99.9 ms | max ms |");
+		line("|---|---:|---:|---:|---:|");
+		line(String.format("| commit timestamp (server clock) to listener | %s | %s | %s | %s |", l.get("commitToListenerP50Ms"),
+				l.get("commitToListenerP99Ms"), l.get("commitToListenerP999Ms"), l.get("commitToListenerMaxMs")));
+		line(String.format("| send (System.nanoTime before INSERT, carried in the row) to listener | %s | %s | %s | %s |",
+				l.get("sendToListenerP50Ms"), l.get("sendToListenerP99Ms"), l.get("sendToListenerP999Ms"),
+				l.get("sendToListenerMaxMs")));
+		line(String.format("| control: minimal pgjdbc client on a second slot, same rows, send to receive | %s | %s | %s | %s |",
+				l.get("rawSendToReceiveP50Ms"), l.get("rawSendToReceiveP99Ms"), l.get("rawSendToReceiveP999Ms"),
+				l.get("rawSendToReceiveMaxMs")));
+		line("");
+		line("Samples: " + l.get("samples") + ", writer's worst lag behind its schedule: " + l.get("writerMaxLagMs")
+				+ " ms, ok: " + l.get("ok") + ".");
+		line("");
+	}
+
+	private void memory() {
+		Map<String, Object> m = this.results.memory;
+		if (m == null) {
+			return;
+		}
+		line("## Memory: one transaction of " + m.get("rows") + " rows through lode (`" + m.get("jvmFlags") + "`)");
+		line("");
+		line(String.format("Completed: %s (%s changes in %.1f s, %,.0f changes/s); peak heap %.0f MiB; peak RSS %.0f MiB.",
+				m.get("ok"), m.get("changes"), number(m, "seconds"), number(m, "changes") / number(m, "seconds"),
+				number(m, "peakHeapBytes") / 1048576, number(m, "peakRssKb") / 1024));
+		line("");
+	}
+
+	private void jmh() {
+		if (this.results.jmh.isEmpty()) {
+			return;
+		}
+		line("## JMH: decoders alone on captured messages");
+		line("");
+		line("One op decodes every captured message of the workload. The last two columns come from a separate"
+				+ " single-thread run measured in thread CPU time (less disturbed by other processes).");
+		line("");
+		line("| decoder | messages of | messages | MB per op | ops/s (± 99.9%) | MB/s | changes/s | CPU ns/change | MB per CPU s |");
+		line("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+		for (Map<String, Object> r : this.results.jmh) {
+			line(String.format("| %s | %s | %s | %.2f | %.1f ± %.1f | %.1f | %,.0f | %,.0f | %.0f |", r.get("format"),
+					r.get("workload"), r.get("messages"), number(r, "bytesPerOp") / 1e6, number(r, "opsPerSecond"),
+					number(r, "opsError"), number(r, "mbPerSecond"), number(r, "changesPerSecond"),
+					number(r, "cpuNanosPerChange"), number(r, "cpuMbPerSecond")));
+		}
+		line("");
+	}
+
+	private void chart(Path file) throws Exception {
+		System.setProperty("java.awt.headless", "true");
+		CategoryChart chart = new CategoryChartBuilder().width(1100)
+			.height(520)
+			.title("Changes per second, median (higher is better)")
+			.xAxisTitle("workload")
+			.yAxisTitle("changes/s")
+			.build();
+		chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+		chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+		chart.getStyler().setYAxisDecimalPattern("#,###");
+		chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+		List<String> x = this.workloads.stream().map(w -> w.id).toList();
+		// one hue per format, light for pg_recvlogical and dark for lode; Debezium grey
+		Map<String, java.awt.Color[]> hues = Map.of("wal2json-v2", new java.awt.Color[] { new java.awt.Color(0x9ecae1),
+				new java.awt.Color(0x08519c) }, "wal2json-v1", new java.awt.Color[] { new java.awt.Color(0xfdae6b),
+						new java.awt.Color(0xa63603) }, "pgoutput-v1", new java.awt.Color[] { new java.awt.Color(0xa1d99b),
+								new java.awt.Color(0x006d2c) });
+		List<Consumer> ordered = new ArrayList<>();
+		for (Format f : Format.values()) {
+			this.consumers.stream().filter(c -> c.kind() != Consumer.Kind.DEBEZIUM && c.format() == f).forEach(ordered::add);
+		}
+		this.consumers.stream().filter(c -> c.kind() == Consumer.Kind.DEBEZIUM).forEach(ordered::add);
+		for (Consumer c : ordered) {
+			List<Double> y = new ArrayList<>();
+			for (Workload w : this.workloads) {
+				double m = median(runs(c.id(), w.id), Results.Run::rate);
+				y.add(Double.isNaN(m) ? 0 : m);
+			}
+			java.awt.Color[] hue = hues.get(c.format().id);
+			java.awt.Color color = (c.kind() == Consumer.Kind.DEBEZIUM || hue == null) ? java.awt.Color.GRAY
+					: hue[c.kind() == Consumer.Kind.RECVLOGICAL ? 0 : 1];
+			chart.addSeries(c.label(), x, y).setFillColor(color);
+		}
+		Files.createDirectories(file.getParent());
+		try (OutputStream out = Files.newOutputStream(file)) {
+			BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+		}
+	}
+
+	private List<Results.Run> runs(String consumer, String workload) {
+		return this.results.runs.stream()
+			.filter(r -> r.consumer().equals(consumer) && r.workload().equals(workload))
+			.toList();
+	}
+
+	static double median(List<Results.Run> runs, ToDoubleFunction<Results.Run> f) {
+		return median(runs.stream().filter(Results.Run::ok).map(r -> f.applyAsDouble(r)).toList());
+	}
+
+	static double median(List<Double> values) {
+		double[] v = values.stream().mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).sorted().toArray();
+		if (v.length == 0) {
+			return Double.NaN;
+		}
+		return (v.length % 2 == 1) ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+	}
+
+	private static double number(Map<String, Object> map, String key) {
+		return (map.get(key) instanceof Number n) ? n.doubleValue() : Double.NaN;
+	}
+
+	private void line(String s) {
+		this.md.append(s).append('\n');
+	}
+
+}

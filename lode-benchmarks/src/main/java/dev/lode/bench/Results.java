@@ -1,0 +1,73 @@
+package dev.lode.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Everything a benchmark run measured; written to {@code results.json}. */
+final class Results {
+
+	Map<String, Object> environment = new LinkedHashMap<>();
+
+	List<String> skipped = new ArrayList<>();
+
+	List<Run> runs = new ArrayList<>();
+
+	Map<String, Object> latency;
+
+	Map<String, Object> memory;
+
+	List<Map<String, Object>> jmh = new ArrayList<>();
+
+	/** One consumer draining one workload once. */
+	record Run(String consumer, String workload, int rep, long changes, Map<String, Object> figures) {
+
+		boolean ok() {
+			return Boolean.TRUE.equals(this.figures.get("ok"));
+		}
+
+		double seconds() {
+			return number("seconds");
+		}
+
+		double rate() {
+			return ok() ? this.changes / seconds() : Double.NaN;
+		}
+
+		/** @return the rate over the second half of the changes (JVM consumers: after JIT warm-up) */
+		double secondHalfRate() {
+			return ok() ? (this.changes - this.changes / 2) / (seconds() - number("halfSeconds")) : Double.NaN;
+		}
+
+		double threadCpu(String kind) {
+			return (this.figures.get("threadCpuSeconds") instanceof Map<?, ?> m && m.get(kind) instanceof Number n)
+					? n.doubleValue() : 0;
+		}
+
+		double serverCpuSeconds() {
+			return number("serverCpuSeconds");
+		}
+
+		double cpuSeconds() {
+			return number("cpuSeconds");
+		}
+
+		double peakRssMb() {
+			return number("peakRssKb") / 1024;
+		}
+
+		double number(String key) {
+			Object value = this.figures.get(key);
+			return (value instanceof Number n) ? n.doubleValue() : Double.NaN;
+		}
+
+		String summary() {
+			return ok() ? String.format("%,10.0f changes/s  %6.2f s  cpu %6.2f s  server cpu %6.2f s  rss %5.0f MiB",
+					rate(), seconds(), cpuSeconds(), number("serverCpuSeconds"), peakRssMb())
+					: "FAILED: " + this.figures.get("error");
+		}
+
+	}
+
+}
