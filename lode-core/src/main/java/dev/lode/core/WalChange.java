@@ -124,6 +124,50 @@ public final class WalChange {
 				: Collections.unmodifiableSet(new LinkedHashSet<>(unchangedColumns));
 	}
 
+	private WalChange(String schema, String table, ChangeKind kind, Map<String, @Nullable Object> values,
+			Map<String, @Nullable Object> oldValues, Map<String, String> columnTypes, TransactionInfo transaction,
+			Lsn lsn, Map<String, String> rawValues, Map<String, String> rawOldValues, Set<String> unchangedColumns,
+			boolean adopt) {
+		this.schema = Objects.requireNonNull(schema, "schema");
+		this.table = Objects.requireNonNull(table, "table");
+		this.kind = Objects.requireNonNull(kind, "kind");
+		this.values = values.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(values);
+		this.oldValues = oldValues.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(oldValues);
+		this.columnTypes = columnTypes.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(columnTypes);
+		this.transaction = Objects.requireNonNull(transaction, "transaction");
+		this.lsn = Objects.requireNonNull(lsn, "lsn");
+		this.rawValues = rawValues.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(rawValues);
+		this.rawOldValues = rawOldValues.isEmpty() ? Collections.emptyMap()
+				: Collections.unmodifiableMap(rawOldValues);
+		this.unchangedColumns = unchangedColumns.isEmpty() ? Collections.emptySet()
+				: Collections.unmodifiableSet(unchangedColumns);
+	}
+
+	/**
+	 * Creates a change that takes ownership of the given maps and set instead of copying them: for
+	 * decoders, which build fresh maps per change on the hot path. The caller must not keep or
+	 * modify them afterwards. Arguments as in the public constructors.
+	 * @param schema the schema name
+	 * @param table the table name
+	 * @param kind the kind of change
+	 * @param values new row values by column name, in column order (adopted)
+	 * @param oldValues old row or key values by column name (adopted)
+	 * @param columnTypes PostgreSQL type names by column name (adopted)
+	 * @param transaction the transaction the change belongs to
+	 * @param lsn the LSN of the change itself, or {@link Lsn#INVALID} if unknown
+	 * @param rawValues raw texts of new values that do not derive from the value (adopted)
+	 * @param rawOldValues the same for the old values (adopted)
+	 * @param unchangedColumns the columns marked as unchanged TOASTed values (adopted)
+	 * @return the change
+	 * @since 0.1.0
+	 */
+	public static WalChange adopt(String schema, String table, ChangeKind kind, Map<String, @Nullable Object> values,
+			Map<String, @Nullable Object> oldValues, Map<String, String> columnTypes, TransactionInfo transaction,
+			Lsn lsn, Map<String, String> rawValues, Map<String, String> rawOldValues, Set<String> unchangedColumns) {
+		return new WalChange(schema, table, kind, values, oldValues, columnTypes, transaction, lsn, rawValues,
+				rawOldValues, unchangedColumns, true);
+	}
+
 	private static Map<String, @Nullable Object> copy(Map<String, @Nullable Object> map) {
 		return map.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
 	}

@@ -116,7 +116,8 @@ final class Row {
 	}
 
 	WalChange build(String schema, String table, ChangeKind kind, TransactionInfo transaction, Lsn lsn) {
-		return new WalChange(schema, table, kind, this.values, this.oldValues, this.types, transaction, lsn, this.raw,
+		// a Row builds one change: the change adopts its fresh maps instead of copying them (hot path)
+		return WalChange.adopt(schema, table, kind, this.values, this.oldValues, this.types, transaction, lsn, this.raw,
 				this.rawOld, this.unchanged);
 	}
 

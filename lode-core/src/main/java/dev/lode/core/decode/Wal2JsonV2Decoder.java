@@ -154,7 +154,8 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 			switch (field) {
 				case "action" -> m.action = text(parser, field);
 				case "xid" -> m.xid = xid(parser, token);
-				case "timestamp" -> m.timestamp = text(parser, field);
+				// only BEGIN's commit time is used: skip the text of every other message's
+				case "timestamp" -> m.timestamp = ("B".equals(m.action) || m.action == null) ? text(parser, field) : null;
 				case "lsn" -> m.lsn = lsn(parser, field);
 				case "nextlsn" -> m.nextLsn = lsn(parser, field);
 				case "schema" -> m.schema = text(parser, field);
