@@ -133,14 +133,18 @@ public final class Bench {
 			}
 		}
 		long generateStart = System.nanoTime();
-		workload.generate(this.pg, this.quick);
-		String endLsn = this.pg.insertMarker();
-		log(String.format("  generated in %.1f s, end LSN %s", (System.nanoTime() - generateStart) / 1e9, endLsn));
+		workload.generate(this.pg, this.quick, 0);
+		String warmupLsn = this.pg.insertMarker(Pg.WARMUP_MARKER);
+		workload.generate(this.pg, this.quick, 1);
+		String endLsn = this.pg.insertMarker(Pg.END_MARKER);
+		log(String.format("  generated twice in %.1f s, first pass ends at %s, second at %s",
+				(System.nanoTime() - generateStart) / 1e9, warmupLsn, endLsn));
 		long expected = workload.changes(this.quick);
 		for (Consumer consumer : consumers) {
-			Results.Run run = consumer.run(this, workload, rep, endLsn, expected);
-			this.results.runs.add(run);
-			log(String.format("  %-22s %s", consumer.id(), run.summary()));
+			for (Results.Run run : consumer.run(this, workload, rep, warmupLsn, endLsn, expected)) {
+				this.results.runs.add(run);
+				log(String.format("  %-22s %-4s %s", consumer.id(), run.phase(), run.summary()));
+			}
 		}
 		for (Format format : captured) {
 			Payloads.capture(this.pg, "b_cap_" + format.name().toLowerCase(), format.recvlogicalOptions(),

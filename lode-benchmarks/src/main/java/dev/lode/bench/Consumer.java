@@ -69,27 +69,67 @@ record Consumer(String id, String label, Kind kind, Format format, String classp
 		return "b_" + this.id.replace('-', '_');
 	}
 
-	Results.Run run(Bench bench, Workload workload, int rep, String endLsn, long expected) throws Exception {
+	/**
+	 * Drains both passes of a workload: {@code pg_recvlogical} in two processes (up to each marker), a JVM consumer
+	 * in one process, which reports each pass.
+	 * @return the first (cold) and second (warm) pass
+	 */
+	List<Results.Run> run(Bench bench, Workload workload, int rep, String warmupLsn, String endLsn, long expected)
+			throws Exception {
 		String name = this.id + "-" + workload.id + "-" + rep;
+		if (this.kind == Kind.RECVLOGICAL) {
+			List<Results.Run> runs = new ArrayList<>();
+			String[] ends = { warmupLsn, endLsn };
+			for (int pass = 0; pass < 2; pass++) {
+				ServerCpu server = new ServerCpu(bench.pg(), slot());
+				server.start();
+				Map<String, Object> result = recvlogical(bench, name + "-" + PHASES[pass], ends[pass]);
+				result.put("serverCpuSeconds", server.finish());
+				runs.add(new Results.Run(this.id, workload.id, rep, PHASES[pass], expected, result));
+			}
+			return runs;
+		}
 		ServerCpu server = new ServerCpu(bench.pg(), slot());
 		server.start();
 		Map<String, Object> result = switch (this.kind) {
-			case RECVLOGICAL -> recvlogical(bench, name, endLsn);
 			case LODE -> bench.runJvm(name, bench.jvmFlags(), this.classpathPrefix, LodeConsumerApp.class,
 					lodeArgs(bench, slot(), this.format, "--bench.expected=" + expected), TIMEOUT_SECONDS);
-			case DEBEZIUM -> bench.runJvm(name, bench.jvmFlags(), null, DebeziumConsumer.class, List.of(
+			default -> bench.runJvm(name, bench.jvmFlags(), null, DebeziumConsumer.class, List.of(
 					bench.pg().server.host(), Integer.toString(bench.pg().server.port()), bench.pg().database,
 					bench.pg().server.username(), bench.pg().server.password(), slot(), Long.toString(expected)),
 					TIMEOUT_SECONDS);
 		};
-		result.put("serverCpuSeconds", server.finish());
-		if (this.kind != Kind.RECVLOGICAL && Boolean.TRUE.equals(result.get("ok"))
-				&& ((Number) result.get("changes")).longValue() != expected) {
-			result.put("ok", false);
-			result.put("error", "received " + result.get("changes") + " changes, expected " + expected);
+		server.finish();
+		Map<String, Object> cold = new LinkedHashMap<>(result);
+		Object warmFigures = cold.remove("warm");
+		Map<String, Object> warm = new LinkedHashMap<>();
+		for (String common : List.of("ok", "error", "peakRssKb", "peakHeapBytes", "totalCpuSeconds", "state")) {
+			if (result.containsKey(common)) {
+				warm.put(common, result.get(common));
+			}
 		}
-		return new Results.Run(this.id, workload.id, rep, expected, result);
+		if (warmFigures instanceof Map<?, ?> m) {
+			m.forEach((k, v) -> warm.put((String) k, v));
+		}
+		else {
+			warm.put("ok", false);
+			warm.putIfAbsent("error", "no second pass");
+		}
+		double warmupEnd = server.cpuAt(((Number) cold.getOrDefault("endEpochMillis", 0L)).longValue());
+		cold.put("serverCpuSeconds", warmupEnd);
+		warm.put("serverCpuSeconds", server.lastCpu() - warmupEnd);
+		List<Results.Run> runs = List.of(new Results.Run(this.id, workload.id, rep, Results.Run.COLD, expected, cold),
+				new Results.Run(this.id, workload.id, rep, Results.Run.WARM, expected, warm));
+		for (Results.Run run : runs) {
+			if (run.ok() && ((Number) run.figures().get("changes")).longValue() != expected) {
+				run.figures().put("ok", false);
+				run.figures().put("error", "received " + run.figures().get("changes") + " changes, expected " + expected);
+			}
+		}
+		return runs;
 	}
+
+	private static final String[] PHASES = { Results.Run.COLD, Results.Run.WARM };
 
 	/** The command line of a lode consumer for a slot and format. */
 	static List<String> lodeArgs(Bench bench, String slot, Format format, String... extra) {

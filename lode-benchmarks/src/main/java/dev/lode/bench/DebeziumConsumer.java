@@ -21,8 +21,9 @@ import org.apache.kafka.connect.source.SourceRecord;
  * The Debezium consumer: the embedded <em>async</em> engine with the PostgreSQL connector ({@code pgoutput},
  * {@code snapshot.mode=no_data}, slot and publication created beforehand, {@code MemoryOffsetBackingStore},
  * {@code table.include.list} = the workload table, everything else default), {@code SourceRecord} output, and a
- * consumer that counts change records (tombstones are not changes). The clock starts at the engine's
- * {@code taskStarted} callback (after Debezium's own start-up: configuration, connection, slot checks).
+ * consumer that counts change records (tombstones are not changes). The first pass is timed from the engine's
+ * {@code taskStarted} callback (after Debezium's own start-up: configuration, connection, slot checks) to the
+ * warm-up marker, the second from there to the end marker.
  *
  * <p>Arguments: host port database user password slot expectedChanges.
  */
@@ -49,11 +50,11 @@ public final class DebeziumConsumer {
 		props.setProperty("snapshot.mode", "no_data");
 		props.setProperty("table.include.list", "public." + Pg.TABLE);
 
-		AtomicLong count = new AtomicLong();
-		CountDownLatch done = new CountDownLatch(1);
 		long half = Long.parseLong(args[6]) / 2;
-		long[] times = new long[4]; // taskStarted, first record, marker, half of the changes
-		double[] cpu = new double[2];
+		// two passes: from taskStarted to the warm-up marker (cold JVM), then to the end marker (warm JVM)
+		LodeConsumerApp.Segment[] segments = { new LodeConsumerApp.Segment(), null };
+		int[] pass = { 0 };
+		CountDownLatch done = new CountDownLatch(1);
 		double cpuEngineStart = ProcStats.cpuSeconds();
 		long engineStart = System.nanoTime();
 		DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = new ConvertingAsyncEngineBuilderFactory()
@@ -62,8 +63,7 @@ public final class DebeziumConsumer {
 			.using(new DebeziumEngine.ConnectorCallback() {
 				@Override
 				public void taskStarted() {
-					cpu[0] = ProcStats.cpuSeconds();
-					times[0] = System.nanoTime();
+					segments[0].begin(System.nanoTime());
 				}
 			})
 			.notifying(event -> {
@@ -71,18 +71,27 @@ public final class DebeziumConsumer {
 				if (!(record.value() instanceof Struct value)) {
 					return; // tombstone
 				}
-				long n = count.incrementAndGet();
-				if (n == 1) {
-					times[1] = System.nanoTime();
-				}
-				if (n == half) {
-					times[3] = System.nanoTime();
-				}
+				LodeConsumerApp.Segment segment = segments[pass[0]];
 				Struct after = (value.schema().field("after") != null) ? value.getStruct("after") : null;
-				if (after != null && Long.valueOf(-1L).equals(after.getInt64("big"))) {
-					times[2] = System.nanoTime();
-					cpu[1] = ProcStats.cpuSeconds();
-					done.countDown();
+				Long big = (after != null) ? after.getInt64("big") : null;
+				if (big != null && (big == Pg.WARMUP_MARKER || big == Pg.END_MARKER)) {
+					segment.end();
+					if (big == Pg.WARMUP_MARKER && pass[0] == 0) {
+						LodeConsumerApp.Segment next = new LodeConsumerApp.Segment();
+						next.begin(System.nanoTime());
+						segments[1] = next;
+						pass[0] = 1;
+					}
+					else {
+						done.countDown();
+					}
+					return;
+				}
+				if (segment.count++ == 0) {
+					segment.firstNanos = System.nanoTime();
+				}
+				if (segment.count == half) {
+					segment.halfNanos = System.nanoTime();
 				}
 			})
 			.using((success, message, error) -> {
@@ -97,17 +106,16 @@ public final class DebeziumConsumer {
 			.build();
 		ExecutorService executor = Executors.newSingleThreadExecutor();
 		executor.execute(engine);
-		boolean ok = done.await(20, TimeUnit.MINUTES) && times[2] != 0;
+		boolean ok = done.await(20, TimeUnit.MINUTES) && segments[1] != null && segments[1].endNanos != 0;
 
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("ok", ok);
-		result.put("changes", count.get() - (ok ? 1 : 0));
-		result.put("seconds", ((ok ? times[2] : System.nanoTime()) - times[0]) / 1e9);
-		result.put("secondsFromEngineStart", ((ok ? times[2] : System.nanoTime()) - engineStart) / 1e9);
-		result.put("firstChangeSeconds", (times[1] - times[0]) / 1e9);
-		result.put("halfSeconds", (times[3] - times[0]) / 1e9);
-		result.put("cpuSeconds", (ok ? cpu[1] : ProcStats.cpuSeconds()) - cpu[0]);
-		result.put("startupCpuSeconds", cpu[0] - cpuEngineStart);
+		result.put("startupSeconds", (segments[0].startNanos - engineStart) / 1e9);
+		result.put("startupCpuSeconds", segments[0].startCpu - cpuEngineStart);
+		result.putAll(segments[0].figures());
+		if (segments[1] != null) {
+			result.put("warm", segments[1].figures());
+		}
 		result.put("totalCpuSeconds", ProcStats.cpuSeconds());
 		result.put("peakRssKb", ProcStats.peakRssKb());
 		result.put("peakHeapBytes", ProcStats.peakHeapBytes());

@@ -16,11 +16,13 @@ import java.util.concurrent.locks.LockSupport;
 import dev.lode.core.WalChange;
 import dev.lode.spring.OnWalChange;
 import dev.lode.spring.WalReplicationContainer;
+import dev.lode.spring.WalStreamingStartedEvent;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 
 /**
@@ -28,8 +30,10 @@ import org.springframework.core.env.Environment;
  * listener that counts (lode acknowledges each transaction after it returned). Runs as its own JVM, started by
  * the orchestrator with {@code --lode.*} properties (slot, URL, format) and {@code --bench.*} options:
  * <ul>
- * <li>{@code bench.mode=throughput} (default): stream until the marker row arrives; the clock starts right
- * before the replication container starts (so it includes lode's connection and slot checks);</li>
+ * <li>{@code bench.mode=throughput} (default): stream until the end marker row arrives. The first pass (cold
+ * JVM) is timed from lode's {@link WalStreamingStartedEvent} (after its connection and slot checks, as Debezium's
+ * clock starts at its {@code taskStarted}) to the warm-up marker, the second pass (warm JVM) from that marker to
+ * the end marker; {@code startupSeconds} is the time from {@code container.start()} to streaming;</li>
  * <li>{@code bench.mode=latency}: a writer thread of this JVM inserts single-row transactions at
  * {@code bench.rate} per second for {@code bench.warmup} + {@code bench.seconds} seconds; each row carries its
  * send time ({@code System.nanoTime()} right before the INSERT) in {@code big}; the listener records
@@ -59,9 +63,8 @@ public class LodeConsumerApp {
 				: null;
 		Writer writer = latency ? new Writer(env, listener, raw) : null;
 
-		Map<String, Double> threads0 = ProcStats.threadCpu();
-		double cpu0 = ProcStats.cpuSeconds();
 		long t0 = System.nanoTime();
+		listener.cold.begin(t0); // replaced by the streaming-started event, which follows lode's connection setup
 		container.start();
 		if (raw != null) {
 			raw.start();
@@ -74,17 +77,12 @@ public class LodeConsumerApp {
 
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("ok", done);
-		result.put("changes", listener.count - (done ? 1 : 0));
-		result.put("seconds", ((done ? listener.endNanos : System.nanoTime()) - t0) / 1e9);
-		result.put("firstChangeSeconds", (listener.firstNanos - t0) / 1e9);
-		if (listener.halfNanos != 0) {
-			result.put("halfSeconds", (listener.halfNanos - t0) / 1e9);
+		result.put("startupSeconds", (listener.cold.startNanos - t0) / 1e9);
+		result.putAll(listener.cold.figures());
+		if (listener.warm != null) {
+			result.put("warm", listener.warm.figures());
 		}
-		result.put("cpuSeconds", (done ? listener.endCpu : ProcStats.cpuSeconds()) - cpu0);
 		result.put("totalCpuSeconds", ProcStats.cpuSeconds());
-		Map<String, Double> threads = ProcStats.threadCpu();
-		threads.replaceAll((kind, seconds) -> seconds - threads0.getOrDefault(kind, 0.0));
-		result.put("threadCpuSeconds", threads);
 		result.put("peakRssKb", ProcStats.peakRssKb());
 		result.put("peakHeapBytes", ProcStats.peakHeapBytes());
 		result.put("state", String.valueOf(container.getState()));
@@ -107,18 +105,14 @@ public class LodeConsumerApp {
 
 		final CountDownLatch done = new CountDownLatch(1);
 
-		long count;
+		/** The first pass (from the start of streaming to the first marker), then the second. */
+		final Segment cold = new Segment();
 
-		long firstNanos;
+		volatile Segment warm;
 
-		/** When half of {@code bench.expected} changes had arrived. */
-		long halfNanos;
+		private Segment current = this.cold;
 
 		long half = Long.MAX_VALUE;
-
-		volatile long endNanos;
-
-		volatile double endCpu;
 
 		/** Send times at or after this are measured (latency mode). */
 		volatile long measureFrom = Long.MAX_VALUE;
@@ -129,29 +123,44 @@ public class LodeConsumerApp {
 
 		private int samples;
 
+		@EventListener
+		void streamingStarted(WalStreamingStartedEvent event) {
+			if (this.cold.count == 0) {
+				this.cold.begin(System.nanoTime());
+			}
+		}
+
 		@OnWalChange(table = Pg.TABLE)
 		void onChange(WalChange change) {
-			if (this.count++ == 0) {
-				this.firstNanos = System.nanoTime();
-			}
-			if (this.count == this.half) {
-				this.halfNanos = System.nanoTime();
-			}
-			if (change.get("big") instanceof Long big) {
-				if (big == -1L) {
-					this.endNanos = System.nanoTime();
-					this.endCpu = ProcStats.cpuSeconds();
+			Segment segment = this.current;
+			Object big = change.get("big");
+			if (big instanceof Long marker && (marker == Pg.WARMUP_MARKER || marker == Pg.END_MARKER)) {
+				segment.end();
+				if (marker == Pg.WARMUP_MARKER) {
+					Segment next = new Segment();
+					next.begin(System.nanoTime());
+					this.warm = next;
+					this.current = next;
+				}
+				else {
 					this.done.countDown();
 				}
-				else if (big >= this.measureFrom && this.samples < this.sendToListener.length) {
-					long now = System.nanoTime();
-					Instant wall = Instant.now();
-					this.sendToListener[this.samples] = now - big;
-					OffsetDateTime commit = change.commitTime();
-					this.commitToListener[this.samples] = (commit != null)
-							? Duration.between(commit.toInstant(), wall).toNanos() : -1;
-					this.samples++;
-				}
+				return;
+			}
+			if (segment.count++ == 0) {
+				segment.firstNanos = System.nanoTime();
+			}
+			if (segment.count == this.half) {
+				segment.halfNanos = System.nanoTime();
+			}
+			if (big instanceof Long sent && sent >= this.measureFrom && this.samples < this.sendToListener.length) {
+				long now = System.nanoTime();
+				Instant wall = Instant.now();
+				this.sendToListener[this.samples] = now - sent;
+				OffsetDateTime commit = change.commitTime();
+				this.commitToListener[this.samples] = (commit != null)
+						? Duration.between(commit.toInstant(), wall).toNanos() : -1;
+				this.samples++;
 			}
 		}
 
@@ -179,6 +188,61 @@ public class LodeConsumerApp {
 			out.put(name + "P99Ms", nanos[(int) Math.ceil(0.99 * (nanos.length - 1))] / 1e6);
 			out.put(name + "P999Ms", nanos[(int) Math.ceil(0.999 * (nanos.length - 1))] / 1e6);
 			out.put(name + "MaxMs", nanos[nanos.length - 1] / 1e6);
+			return out;
+		}
+
+	}
+
+	/** One pass over the workload: its clock, process CPU and per-thread CPU. */
+	static final class Segment {
+
+		long startNanos;
+
+		double startCpu;
+
+		Map<String, Double> startThreads = Map.of();
+
+		long count;
+
+		long firstNanos;
+
+		long halfNanos;
+
+		volatile long endNanos;
+
+		double endCpu;
+
+		Map<String, Double> endThreads = Map.of();
+
+		long endEpochMillis;
+
+		void begin(long nanos) {
+			this.startNanos = nanos;
+			this.startCpu = ProcStats.cpuSeconds();
+			this.startThreads = ProcStats.threadCpu();
+		}
+
+		void end() {
+			this.endNanos = System.nanoTime();
+			this.endCpu = ProcStats.cpuSeconds();
+			this.endThreads = ProcStats.threadCpu();
+			this.endEpochMillis = System.currentTimeMillis();
+		}
+
+		Map<String, Object> figures() {
+			boolean ended = this.endNanos != 0;
+			Map<String, Object> out = new LinkedHashMap<>();
+			out.put("changes", this.count);
+			out.put("seconds", ((ended ? this.endNanos : System.nanoTime()) - this.startNanos) / 1e9);
+			out.put("firstChangeSeconds", (this.firstNanos - this.startNanos) / 1e9);
+			if (this.halfNanos != 0) {
+				out.put("halfSeconds", (this.halfNanos - this.startNanos) / 1e9);
+			}
+			out.put("cpuSeconds", (ended ? this.endCpu : ProcStats.cpuSeconds()) - this.startCpu);
+			Map<String, Double> threads = new LinkedHashMap<>(ended ? this.endThreads : ProcStats.threadCpu());
+			threads.replaceAll((kind, seconds) -> seconds - this.startThreads.getOrDefault(kind, 0.0));
+			out.put("threadCpuSeconds", threads);
+			out.put("endEpochMillis", this.endEpochMillis);
 			return out;
 		}
 

@@ -77,9 +77,24 @@ final class Pg {
 				+ " and not active");
 	}
 
+	/** The {@code big} of the row that ends the first pass over a workload (the JVM consumers' warm-up). */
+	static final long WARMUP_MARKER = -2;
+
+	/** The {@code big} of the row that ends a workload. */
+	static final long END_MARKER = -1;
+
 	/** Inserts the end marker row ({@code big = -1}) and returns the WAL position after its commit. */
 	String insertMarker() {
-		execute("insert into bench (id, big, txt, num, ts, flag) values (-1, -1, 'end', 0, now(), false)");
+		return insertMarker(END_MARKER);
+	}
+
+	/**
+	 * @param marker {@link #WARMUP_MARKER} or {@link #END_MARKER}: the row's id and {@code big}
+	 * @return the LSN after it
+	 */
+	String insertMarker(long marker) {
+		execute("insert into bench (id, big, txt, num, ts, flag) values (" + marker + ", " + marker
+				+ ", 'end', 0, now(), false)");
 		return query("select pg_current_wal_lsn()::text");
 	}
 

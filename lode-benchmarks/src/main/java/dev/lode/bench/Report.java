@@ -27,6 +27,8 @@ final class Report {
 
 	private final List<Consumer> consumers;
 
+	private static final List<String> PHASES = List.of(Results.Run.COLD, Results.Run.WARM);
+
 	private final StringBuilder md = new StringBuilder();
 
 	private Report(Results results, List<Workload> workloads, List<Consumer> consumers) {
@@ -64,7 +66,9 @@ final class Report {
 		int reps = this.results.runs.stream().mapToInt(Results.Run::rep).max().orElse(0);
 		line("## Throughput (median of " + reps + " repetitions)");
 		line("");
-		line("Changes per second from the start of streaming to the last change (see the method).");
+		line("Changes per second from the start of streaming to the last change of each pass (see the method):"
+				+ " *cold* is the first pass over the workload, right after the JVM consumers started; *warm* the"
+				+ " second, identical pass, in the same processes.");
 		line("");
 		table("changes/s", Results.Run::rate, "%,.0f");
 		line("### Client CPU seconds (consumer process, while streaming)");
@@ -78,21 +82,23 @@ final class Report {
 		table("MiB", Results.Run::peakRssMb, "%.0f");
 		line("### lode: where the client CPU went (median CPU seconds while streaming, by thread)");
 		line("");
-		line("| consumer | workload | replication thread | JIT compilers | GC | other |");
-		line("|---|---|---:|---:|---:|---:|");
+		line("| consumer | workload | pass | replication thread | JIT compilers | GC | other |");
+		line("|---|---|---|---:|---:|---:|---:|");
 		for (Consumer c : this.consumers) {
 			if (c.kind() != Consumer.Kind.LODE) {
 				continue;
 			}
 			for (Workload w : this.workloads) {
-				List<Results.Run> runs = runs(c.id(), w.id);
-				line(String.format("| %s | %s | %.2f | %.2f | %.2f | %.2f |", c.label(), w.id,
-						median(runs, r -> r.threadCpu("lode-replication")), median(runs, r -> r.threadCpu("jit")),
-						median(runs, r -> r.threadCpu("gc")), median(runs, r -> r.threadCpu("other"))));
+				for (String phase : PHASES) {
+					List<Results.Run> runs = runs(c.id(), w.id, phase);
+					line(String.format("| %s | %s | %s | %.2f | %.2f | %.2f | %.2f |", c.label(), w.id, phase,
+							median(runs, r -> r.threadCpu("lode-replication")), median(runs, r -> r.threadCpu("jit")),
+							median(runs, r -> r.threadCpu("gc")), median(runs, r -> r.threadCpu("other"))));
+				}
 			}
 		}
 		line("");
-		line("### JVM consumers: changes/s over the second half of the changes (JIT warmed up)");
+		line("### JVM consumers: changes/s over the second half of the changes of each pass");
 		line("");
 		table("changes/s", Results.Run::secondHalfRate, "%,.0f", Consumer.Kind.LODE, Consumer.Kind.DEBEZIUM);
 		ratios();
@@ -111,8 +117,10 @@ final class Report {
 		StringBuilder head = new StringBuilder("| consumer |");
 		StringBuilder rule = new StringBuilder("|---|");
 		for (Workload w : this.workloads) {
-			head.append(' ').append(w.id).append(' ').append(unit).append(" |");
-			rule.append("---:|");
+			for (String phase : PHASES) {
+				head.append(' ').append(w.id).append(' ').append(phase).append(' ').append(unit).append(" |");
+				rule.append("---:|");
+			}
 		}
 		line(head.toString());
 		line(rule.toString());
@@ -122,13 +130,15 @@ final class Report {
 			}
 			StringBuilder row = new StringBuilder("| " + c.label() + " |");
 			for (Workload w : this.workloads) {
-				List<Results.Run> runs = runs(c.id(), w.id);
-				long failed = runs.stream().filter(r -> !r.ok()).count();
-				double m = median(runs, figure);
-				row.append(' ')
-					.append(Double.isNaN(m) ? "-" : String.format(format, m))
-					.append(failed > 0 ? " (" + failed + " of " + runs.size() + " failed)" : "")
-					.append(" |");
+				for (String phase : PHASES) {
+					List<Results.Run> runs = runs(c.id(), w.id, phase);
+					long failed = runs.stream().filter(r -> !r.ok()).count();
+					double m = median(runs, figure);
+					row.append(' ')
+						.append(Double.isNaN(m) ? "-" : String.format(format, m))
+						.append(failed > 0 ? " (" + failed + " of " + runs.size() + " failed)" : "")
+						.append(" |");
+				}
 			}
 			line(row.toString());
 		}
@@ -138,8 +148,8 @@ final class Report {
 	private void ratios() {
 		line("## lode's ratios (median of the per-repetition ratios)");
 		line("");
-		StringBuilder head = new StringBuilder("| lode format | ratio to |");
-		StringBuilder rule = new StringBuilder("|---|---|");
+		StringBuilder head = new StringBuilder("| lode format | pass | ratio to |");
+		StringBuilder rule = new StringBuilder("|---|---|---|");
 		for (Workload w : this.workloads) {
 			head.append(' ').append(w.id).append(" |");
 			rule.append("---:|");
@@ -150,18 +160,23 @@ final class Report {
 			if (lode.kind() != Consumer.Kind.LODE) {
 				continue;
 			}
-			ratioRow(lode, "recv-" + lode.format().id, "pg_recvlogical " + lode.format().id + " (target >= 0.9)");
-			ratioRow(lode, "debezium", "Debezium (target >= 3 bulk, >= 4 small/mixed)");
+			for (String phase : PHASES) {
+				ratioRow(lode, phase, "recv-" + lode.format().id,
+						"pg_recvlogical " + lode.format().id + " (target >= 0.9)");
+			}
+			for (String phase : PHASES) {
+				ratioRow(lode, phase, "debezium", "Debezium (target >= 3 bulk, >= 4 small/mixed)");
+			}
 		}
 		line("");
 	}
 
-	private void ratioRow(Consumer lode, String other, String label) {
-		StringBuilder row = new StringBuilder("| " + lode.label() + " | " + label + " |");
+	private void ratioRow(Consumer lode, String phase, String other, String label) {
+		StringBuilder row = new StringBuilder("| " + lode.label() + " | " + phase + " | " + label + " |");
 		for (Workload w : this.workloads) {
 			List<Double> ratios = new ArrayList<>();
-			for (Results.Run run : runs(lode.id(), w.id)) {
-				runs(other, w.id).stream()
+			for (Results.Run run : runs(lode.id(), w.id, phase)) {
+				runs(other, w.id, phase).stream()
 					.filter(o -> o.rep() == run.rep())
 					.findFirst()
 					.ifPresent(o -> ratios.add(run.rate() / o.rate()));
@@ -234,14 +249,19 @@ final class Report {
 		CategoryChart chart = new CategoryChartBuilder().width(1100)
 			.height(520)
 			.title("Changes per second, median (higher is better)")
-			.xAxisTitle("workload")
+			.xAxisTitle("workload, pass (cold: first pass after the consumer started; warm: second pass)")
 			.yAxisTitle("changes/s")
 			.build();
 		chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
 		chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
 		chart.getStyler().setYAxisDecimalPattern("#,###");
 		chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-		List<String> x = this.workloads.stream().map(w -> w.id).toList();
+		List<String> x = new ArrayList<>();
+		for (Workload w : this.workloads) {
+			for (String phase : PHASES) {
+				x.add(w.id + " " + phase);
+			}
+		}
 		// one hue per format, light for pg_recvlogical and dark for lode; Debezium grey
 		Map<String, java.awt.Color[]> hues = Map.of("wal2json-v2", new java.awt.Color[] { new java.awt.Color(0x9ecae1),
 				new java.awt.Color(0x08519c) }, "wal2json-v1", new java.awt.Color[] { new java.awt.Color(0xfdae6b),
@@ -255,8 +275,10 @@ final class Report {
 		for (Consumer c : ordered) {
 			List<Double> y = new ArrayList<>();
 			for (Workload w : this.workloads) {
-				double m = median(runs(c.id(), w.id), Results.Run::rate);
-				y.add(Double.isNaN(m) ? 0 : m);
+				for (String phase : PHASES) {
+					double m = median(runs(c.id(), w.id, phase), Results.Run::rate);
+					y.add(Double.isNaN(m) ? 0 : m);
+				}
 			}
 			java.awt.Color[] hue = hues.get(c.format().id);
 			java.awt.Color color = (c.kind() == Consumer.Kind.DEBEZIUM || hue == null) ? java.awt.Color.GRAY
@@ -269,9 +291,9 @@ final class Report {
 		}
 	}
 
-	private List<Results.Run> runs(String consumer, String workload) {
+	private List<Results.Run> runs(String consumer, String workload, String phase) {
 		return this.results.runs.stream()
-			.filter(r -> r.consumer().equals(consumer) && r.workload().equals(workload))
+			.filter(r -> r.consumer().equals(consumer) && r.workload().equals(workload) && r.phase().equals(phase))
 			.toList();
 	}
 

@@ -20,8 +20,19 @@ final class Results {
 
 	List<Map<String, Object>> jmh = new ArrayList<>();
 
-	/** One consumer draining one workload once. */
-	record Run(String consumer, String workload, int rep, long changes, Map<String, Object> figures) {
+	/**
+	 * One consumer draining one pass over one workload.
+	 * @param phase {@link #COLD} (the first pass: a JVM consumer has just started) or {@link #WARM} (the second)
+	 */
+	record Run(String consumer, String workload, int rep, String phase, long changes, Map<String, Object> figures) {
+
+		static final String COLD = "cold";
+
+		static final String WARM = "warm";
+
+		Run {
+			phase = (phase != null) ? phase : COLD; // results.json of earlier runs
+		}
 
 		boolean ok() {
 			return Boolean.TRUE.equals(this.figures.get("ok"));

@@ -20,6 +20,9 @@ final class ServerCpu extends Thread {
 
 	private volatile double seconds = Double.NaN;
 
+	/** (epoch millis, CPU seconds) of every sample. */
+	private final java.util.List<double[]> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	ServerCpu(Pg pg, String slot) {
 		super("server-cpu-" + slot);
 		this.pg = pg;
@@ -40,6 +43,7 @@ final class ServerCpu extends Thread {
 						String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
 						String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 						this.seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) ticks;
+						this.samples.add(new double[] { System.currentTimeMillis(), this.seconds });
 					}
 				}
 				catch (Exception ex) {
@@ -58,6 +62,25 @@ final class ServerCpu extends Thread {
 		this.stopped = true;
 		join(2000);
 		return this.seconds;
+	}
+
+	/** @return the walsender's CPU seconds at the last sample */
+	double lastCpu() {
+		return this.seconds;
+	}
+
+	/**
+	 * @param epochMillis a moment of the run
+	 * @return the walsender's CPU seconds at the last sample at or before it (NaN without one)
+	 */
+	double cpuAt(long epochMillis) {
+		double result = Double.NaN;
+		for (double[] sample : this.samples) {
+			if (sample[0] <= epochMillis) {
+				result = sample[1];
+			}
+		}
+		return result;
 	}
 
 	private static long clockTicks() {

@@ -10,8 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The three workloads. {@link #prepare} runs before the slots exist (so it is not decoded), {@link #generate}
- * after, so every consumer decodes identical WAL. Every workload ends with a marker transaction (one row with
- * {@code big = -1}, not counted) whose arrival tells the JVM consumers that they are done.
+ * after, so every consumer decodes identical WAL. Each repetition generates the workload twice: the first pass
+ * ends with the warm-up marker (one row with {@code big = -2}, not counted), the second with the end marker
+ * ({@code big = -1}). Every consumer is measured on each pass; for the JVM consumers the first pass is a cold
+ * JVM, the second a warm one.
  */
 enum Workload {
 
@@ -23,7 +25,7 @@ enum Workload {
 		}
 
 		@Override
-		void generate(Pg pg, boolean quick) throws Exception {
+		void generate(Pg pg, boolean quick, int pass) throws Exception {
 			List<String> statements = new ArrayList<>();
 			for (long t = 0; t < transactions(quick); t++) {
 				statements.add("insert into bench (big, txt, num, ts, flag) select " + Pg.ROW
@@ -45,7 +47,7 @@ enum Workload {
 		}
 
 		@Override
-		void generate(Pg pg, boolean quick) throws Exception {
+		void generate(Pg pg, boolean quick, int pass) throws Exception {
 			Path script = Files.createTempFile("lode-bench-", ".sql");
 			try {
 				Files.writeString(script, "\\set g random(1, 1000000000)\n" + "insert into bench (big, txt, num, ts, flag)"
@@ -86,10 +88,12 @@ enum Workload {
 		}
 
 		@Override
-		void generate(Pg pg, boolean quick) throws Exception {
+		void generate(Pg pg, boolean quick, int pass) throws Exception {
 			try (Connection c = pg.connect(); Statement st = c.createStatement()) {
 				c.setAutoCommit(false);
-				for (long b = 2; b < transactions(quick) + 2; b++) {
+				// the second pass goes on where the first stopped
+				long first = 2 + pass * transactions(quick);
+				for (long b = first; b < first + transactions(quick); b++) {
 					st.execute("insert into bench (id, big, txt, num, ts, flag) select g, " + Pg.ROW
 							+ " from generate_series(" + (b * 1000 + 1) + ", " + ((b + 1) * 1000) + ") g");
 					st.execute("update bench set num = num + 1, flag = not flag, ts = now() where id between "
@@ -119,7 +123,12 @@ enum Workload {
 	void prepare(Pg pg) {
 	}
 
-	/** Makes the changes; the slots exist. */
-	abstract void generate(Pg pg, boolean quick) throws Exception;
+	/**
+	 * Makes the changes; the slots exist.
+	 * @param pg the server
+	 * @param quick 1/10 of the size
+	 * @param pass 0 for the first pass (the JVM consumers' warm-up), 1 for the second
+	 */
+	abstract void generate(Pg pg, boolean quick, int pass) throws Exception;
 
 }
