@@ -57,6 +57,16 @@ public final class Bench {
 	}
 
 	public static void main(String[] args) throws Exception {
+		if (args.length == 3 && args[0].equals("decode-cold")) {
+			// decode-cold DIR CHART: add the cold decoding figures to an earlier run, redo report.md and chart
+			Path dir = Path.of(args[1]).toAbsolutePath();
+			Results results = Report.read(dir);
+			Bench bench = new Bench(Map.of("out", dir.toString()));
+			bench.results.decodeCold = bench.decodeCold(dir.resolve("payloads"), results.environment);
+			results.decodeCold = bench.results.decodeCold;
+			Report.write(results, dir, Path.of(args[2]));
+			return;
+		}
 		if (args.length == 3 && args[0].equals("report")) {
 			Report.rewrite(Path.of(args[1]), Path.of(args[2])); // report DIR CHART: redo report.md and chart
 			return;
@@ -105,6 +115,7 @@ public final class Bench {
 		}
 		if (!this.options.containsKey("no-jmh")) {
 			jmh();
+			this.results.decodeCold = decodeCold(this.out.resolve("payloads"), this.results.environment);
 		}
 		this.pg.dropSlots();
 		this.results.environment.put("loadAverageAtEnd", Environment.loadAverage());
@@ -133,8 +144,11 @@ public final class Bench {
 			}
 		}
 		long generateStart = System.nanoTime();
+		// both passes start right after a checkpoint (the same full-page images), with no autovacuum on the table
+		this.pg.execute("checkpoint");
 		workload.generate(this.pg, this.quick, 0);
 		String warmupLsn = this.pg.insertMarker(Pg.WARMUP_MARKER);
+		this.pg.execute("checkpoint");
 		workload.generate(this.pg, this.quick, 1);
 		String endLsn = this.pg.insertMarker(Pg.END_MARKER);
 		log(String.format("  generated twice in %.1f s, first pass ends at %s, second at %s",
@@ -240,6 +254,29 @@ public final class Bench {
 			this.results.jmh.add(row);
 			log("  " + row);
 		}
+	}
+
+	/**
+	 * {@link DecoderCold} for every captured format and workload: a fresh JVM with the consumers' flags decodes a
+	 * whole workload's worth of changes.
+	 */
+	private List<Map<String, Object>> decodeCold(Path payloads, Map<String, Object> environment) throws Exception {
+		boolean quick = "true".equals(String.valueOf(environment.get("quick")))
+				|| String.valueOf(environment.get("options")).contains("quick=true");
+		List<Map<String, Object>> rows = new ArrayList<>();
+		for (Format format : Format.values()) {
+			for (Workload workload : Workload.values()) {
+				if (format.newDecoder() == null || !Files.exists(Payloads.file(payloads, format, workload))) {
+					continue;
+				}
+				Map<String, Object> row = runJvm("decoder-cold-" + format.id + "-" + workload.id, this.jvmFlags,
+						DecoderCold.class, List.of(payloads.toString(), format.id, workload.id,
+								Long.toString(workload.changes(quick))), 300);
+				rows.add(row);
+				log("  cold decoding " + row);
+			}
+		}
+		return rows;
 	}
 
 	/** Runs a JVM child (same JDK, same classpath) and returns its result line. */

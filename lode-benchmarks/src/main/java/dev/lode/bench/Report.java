@@ -49,9 +49,17 @@ final class Report {
 
 	/** Regenerates report.md and the chart from {@code dir/results.json}. */
 	static void rewrite(Path dir, Path chart) throws Exception {
+		write(read(dir), dir, chart);
+	}
+
+	static Results read(Path dir) throws Exception {
 		ObjectMapper json = new ObjectMapper().setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
 			.configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-		Results results = json.readValue(dir.resolve("results.json").toFile(), Results.class);
+		return json.readValue(dir.resolve("results.json").toFile(), Results.class);
+	}
+
+	/** Writes results.json, report.md and the chart, for the workloads and consumers that have runs. */
+	static void write(Results results, Path dir, Path chart) throws Exception {
 		List<Workload> workloads = Arrays.stream(Workload.values())
 			.filter(w -> results.runs.stream().anyMatch(r -> r.workload().equals(w.id)))
 			.toList();
@@ -105,6 +113,7 @@ final class Report {
 		latency();
 		memory();
 		jmh();
+		decodeCold();
 		if (!this.results.skipped.isEmpty()) {
 			line("Skipped: " + String.join("; ", this.results.skipped) + ".");
 			line("");
@@ -161,8 +170,8 @@ final class Report {
 				continue;
 			}
 			for (String phase : PHASES) {
-				ratioRow(lode, phase, "recv-" + lode.format().id,
-						"pg_recvlogical " + lode.format().id + " (target >= 0.9)");
+				ratioRow(lode, phase, "recv-" + lode.format().id, "pg_recvlogical " + lode.format().id
+						+ (phase.equals(Results.Run.WARM) ? ", faster pass" : "") + " (target >= 0.9)");
 			}
 			for (String phase : PHASES) {
 				ratioRow(lode, phase, "debezium", "Debezium (target >= 3 bulk, >= 4 small/mixed)");
@@ -176,16 +185,34 @@ final class Report {
 		for (Workload w : this.workloads) {
 			List<Double> ratios = new ArrayList<>();
 			for (Results.Run run : runs(lode.id(), w.id, phase)) {
-				runs(other, w.id, phase).stream()
-					.filter(o -> o.rep() == run.rep())
-					.findFirst()
-					.ifPresent(o -> ratios.add(run.rate() / o.rate()));
+				double reference = reference(other, w.id, phase, run.rep());
+				if (!Double.isNaN(reference)) {
+					ratios.add(run.rate() / reference);
+				}
 			}
 			double target = other.equals("debezium") ? (w == Workload.BULK ? 3 : 4) : 0.9;
 			double m = median(ratios);
 			row.append(Double.isNaN(m) ? " - |" : String.format(" %.2f%s |", m, m >= target ? "" : " (missed)"));
 		}
 		line(row.toString());
+	}
+
+	/**
+	 * The rate a lode run is compared with: the other consumer's run of the same repetition and pass; for the
+	 * warm pass against pg_recvlogical, the faster of its two passes. Its second process starts a new walsender,
+	 * which decodes again from the slot's restart point; the JVM consumers' walsender just goes on. Taking the
+	 * faster pass keeps the ratio conservative.
+	 */
+	private double reference(String other, String workload, String phase, int rep) {
+		double best = Double.NaN;
+		for (Results.Run o : this.results.runs) {
+			boolean samePass = o.phase().equals(phase)
+					|| (phase.equals(Results.Run.WARM) && other.startsWith("recv-"));
+			if (o.consumer().equals(other) && o.workload().equals(workload) && o.rep() == rep && samePass && o.ok()) {
+				best = Double.isNaN(best) ? o.rate() : Math.max(best, o.rate());
+			}
+		}
+		return best;
 	}
 
 	private void latency() {
@@ -240,6 +267,32 @@ final class Report {
 					r.get("workload"), r.get("messages"), number(r, "bytesPerOp") / 1e6, number(r, "opsPerSecond"),
 					number(r, "opsError"), number(r, "mbPerSecond"), number(r, "changesPerSecond"),
 					number(r, "cpuNanosPerChange"), number(r, "cpuMbPerSecond")));
+		}
+		line("");
+	}
+
+	/** Each decoder alone in a fresh JVM against pg_recvlogical's first pass of the same format and workload. */
+	private void decodeCold() {
+		if (this.results.decodeCold == null || this.results.decodeCold.isEmpty()) {
+			return;
+		}
+		line("## A cold JVM decoding alone, against pg_recvlogical's first pass");
+		line("");
+		line("A fresh JVM (the consumers' flags) decodes a whole workload's worth of changes from captured messages"
+				+ " in memory: no network, no driver, no Spring, no listener. Its rate is the most any cold JVM"
+				+ " consumer of this format could reach here; the last columns compare it, and lode's cold pass,"
+				+ " with pg_recvlogical's first pass.");
+		line("");
+		line("| decoder | workload | seconds | CPU s (JIT included) | changes/s | pg_recvlogical cold changes/s | decoding alone ÷ pg_recvlogical | lode cold ÷ pg_recvlogical |");
+		line("|---|---|---:|---:|---:|---:|---:|---:|");
+		for (Map<String, Object> r : this.results.decodeCold) {
+			String format = String.valueOf(r.get("format"));
+			String workload = String.valueOf(r.get("workload"));
+			double recv = median(runs("recv-" + format, workload, Results.Run.COLD), Results.Run::rate);
+			double lode = median(runs("lode-" + format, workload, Results.Run.COLD), Results.Run::rate);
+			line(String.format("| %s | %s | %.2f | %.2f | %,.0f | %,.0f | %.2f | %.2f |", format, workload,
+					number(r, "seconds"), number(r, "cpuSeconds"), number(r, "changesPerSecond"), recv,
+					number(r, "changesPerSecond") / recv, lode / recv));
 		}
 		line("");
 	}

@@ -20,6 +20,9 @@ final class Results {
 
 	List<Map<String, Object>> jmh = new ArrayList<>();
 
+	/** {@link DecoderCold}: each decoder alone in a fresh JVM, on a workload's worth of captured messages. */
+	List<Map<String, Object>> decodeCold = new ArrayList<>();
+
 	/**
 	 * One consumer draining one pass over one workload.
 	 * @param phase {@link #COLD} (the first pass: a JVM consumer has just started) or {@link #WARM} (the second)

@@ -153,6 +153,19 @@ final class PgValues {
 	}
 
 	/**
+	 * Whether an integer's text is what {@code toString()} gives for its value (without computing it, which
+	 * allocates on the hot path): no plus sign, no leading zero, no negative zero.
+	 */
+	private static boolean canonicalInteger(String text) {
+		char first = text.charAt(0);
+		if (first == '+') {
+			return false;
+		}
+		int digits = (first == '-') ? 1 : 0;
+		return text.charAt(digits) != '0' || text.length() == 1;
+	}
+
+	/**
 	 * Whether {@link BigDecimal#toPlainString()} gives back the text, without computing it (which is quadratic in
 	 * the number of digits): no exponent, no plus sign, no redundant leading zero, no negative zero.
 	 */
@@ -185,7 +198,7 @@ final class PgValues {
 		return switch (type.kind()) {
 			case TEXT, JSON, OTHER -> true;
 			// same value and same length: the same text (no sign, leading zero or exponent)
-			case INT4, INT8 -> value.toString().length() == text.length();
+			case INT4, INT8 -> canonicalInteger(text);
 			case NUMERIC -> plainNumeric(text, (BigDecimal) value);
 			case BOOL -> text.length() == 1;
 			default -> false;

@@ -109,6 +109,12 @@ class PgValuesTest {
 	@Test
 	void rawTextIsKeptOnlyWhereTheValueCannotGiveItBack() {
 		assertThat(PgValues.rawDerivable(PgType.of(Kind.INT4), 5, "5")).isTrue();
+		assertThat(PgValues.rawDerivable(PgType.of(Kind.INT4), 0, "0")).isTrue();
+		assertThat(PgValues.rawDerivable(PgType.of(Kind.INT8), -120L, "-120")).isTrue();
+		assertThat(PgValues.rawDerivable(PgType.of(Kind.INT4), 5, "+5")).isFalse();
+		assertThat(PgValues.rawDerivable(PgType.of(Kind.INT4), 5, "005")).isFalse();
+		assertThat(PgValues.rawDerivable(PgType.of(Kind.INT8), 0L, "-0")).isFalse();
+		assertThat(PgValues.rawDerivable(PgType.of(Kind.INT8), -5L, "-05")).isFalse();
 		assertThat(PgValues.rawDerivable(PgType.of(Kind.NUMERIC), new BigDecimal("1.50"), "1.50")).isTrue();
 		assertThat(PgValues.rawDerivable(PgType.of(Kind.NUMERIC), new BigDecimal("1e3"), "1e3")).isFalse();
 		assertThat(PgValues.rawDerivable(PgType.of(Kind.NUMERIC), BigDecimal.ZERO, "-0")).isFalse();
