@@ -1,7 +1,6 @@
 package dev.lode.bench;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,11 +20,10 @@ public final class DecoderCold {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Format format = Format.byId(args[1]);
-		Workload workload = Workload.valueOf(args[2].toUpperCase());
+		Payloads.Input input = Payloads.Input.of(args);
+		Payloads payloads = input.payloads();
+		WalDecoder decoder = input.decoder();
 		long target = Long.parseLong(args[3]);
-		Payloads payloads = Payloads.load(Payloads.file(Path.of(args[0]), format, workload));
-		WalDecoder decoder = format.newDecoder();
 		var threads = ManagementFactory.getThreadMXBean();
 		double cpu0 = ProcStats.cpuSeconds();
 		long thread0 = threads.getCurrentThreadCpuTime();
@@ -37,8 +35,8 @@ public final class DecoderCold {
 		double seconds = (System.nanoTime() - t0) / 1e9;
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("ok", true);
-		result.put("format", format.id);
-		result.put("workload", workload.id);
+		result.put("format", input.format().id);
+		result.put("workload", args[2]);
 		result.put("changes", sink.changes);
 		result.put("seconds", seconds);
 		result.put("changesPerSecond", sink.changes / seconds);

@@ -2,7 +2,6 @@ package dev.lode.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,11 +19,10 @@ public final class DecoderCpu {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Format format = Format.byId(args[1]);
-		Workload workload = Workload.valueOf(args[2].toUpperCase());
+		Payloads.Input input = Payloads.Input.of(args);
+		Payloads payloads = input.payloads();
+		WalDecoder decoder = input.decoder();
 		double seconds = Double.parseDouble(args[3]);
-		Payloads payloads = Payloads.load(Payloads.file(Path.of(args[0]), format, workload));
-		WalDecoder decoder = format.newDecoder();
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		long warmupEnd = System.nanoTime() + (long) (seconds / 3 * 1e9);
 		while (System.nanoTime() < warmupEnd) {

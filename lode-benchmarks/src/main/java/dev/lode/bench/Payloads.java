@@ -45,6 +45,22 @@ final class Payloads {
 		this.bytes = bytes;
 	}
 
+	/**
+	 * The arguments {@code <payload dir> <format> <workload>} of the decoder tools, resolved.
+	 * @param format the format
+	 * @param payloads its captured messages of the workload
+	 * @param decoder a new decoder of the format
+	 */
+	record Input(Format format, Payloads payloads, WalDecoder decoder) {
+
+		static Input of(String[] args) throws Exception {
+			Format format = Format.byId(args[1]);
+			Workload workload = Workload.valueOf(args[2].toUpperCase());
+			return new Input(format, load(file(Path.of(args[0]), format, workload)), format.newDecoder());
+		}
+
+	}
+
 	static Path file(Path dir, Format format, Workload workload) {
 		return dir.resolve(format.id + "-" + workload.id + ".bin");
 	}
