@@ -32,6 +32,9 @@ final class ListenerInvoker {
 
 	private final WalListenerObserver observer;
 
+	/** The target bean once resolved, if it is a singleton (so is the same instance for every call). */
+	private volatile @Nullable Object singleton;
+
 	ListenerInvoker(ApplicationContext context, String beanName, Method method, String id,
 			WalListenerObserver observer) {
 		this.context = context;
@@ -61,8 +64,7 @@ final class ListenerInvoker {
 		long start = System.nanoTime();
 		Throwable thrown = null;
 		try {
-			Object bean = this.context.getBean(this.beanName);
-			this.method.invoke(bean, arguments.get());
+			this.method.invoke(bean(), arguments.get());
 		}
 		catch (InvocationTargetException ex) {
 			thrown = ex.getTargetException();
@@ -74,6 +76,21 @@ final class ListenerInvoker {
 		if (thrown != null) {
 			throw fail(event, thrown, failure);
 		}
+	}
+
+	/**
+	 * @return the target bean: looked up on every call, as Spring's own listener adapters do, unless it is a
+	 * singleton, which is looked up once (the lookup was 5% of the replication thread's time)
+	 */
+	private Object bean() {
+		Object bean = this.singleton;
+		if (bean == null) {
+			bean = this.context.getBean(this.beanName);
+			if (this.context.isSingleton(this.beanName)) {
+				this.singleton = bean;
+			}
+		}
+		return bean;
 	}
 
 	/**

@@ -149,8 +149,66 @@ class DispatcherTests {
 		});
 	}
 
+	@Test
+	void aSingletonListenerBeanIsLookedUpOnceAPrototypeOnEveryCall() {
+		this.runner.withUserConfiguration(Journal.class, ScopedListeners.class).run((context) -> {
+			for (int i = 1; i <= 3; i++) {
+				dispatch(context, Changes.insert("orders", "id", i));
+			}
+			List<String> entries = context.getBean(Journal.class).entries;
+			assertThat(entries.stream().filter((e) -> e.startsWith("singleton@")).distinct()).hasSize(1);
+			assertThat(entries.stream().filter((e) -> e.startsWith("prototype@")).distinct()).hasSize(3);
+		});
+	}
+
 	private static void dispatch(AssertableApplicationContext context, WalChange change) {
 		context.getBean(WalChangeDispatcher.class).change(change);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ScopedListeners {
+
+		@org.springframework.context.annotation.Bean
+		SingletonListener singletonListener(Journal journal) {
+			return new SingletonListener(journal);
+		}
+
+		@org.springframework.context.annotation.Bean
+		@org.springframework.context.annotation.Scope("prototype")
+		PrototypeListener prototypeListener(Journal journal) {
+			return new PrototypeListener(journal);
+		}
+
+	}
+
+	static class SingletonListener {
+
+		private final Journal journal;
+
+		SingletonListener(Journal journal) {
+			this.journal = journal;
+		}
+
+		@OnWalChange(table = "orders")
+		void onChange(WalChange change) {
+			this.journal.entries.add("singleton@" + System.identityHashCode(this));
+		}
+
+	}
+
+	static class PrototypeListener {
+
+		private final Journal journal;
+
+		PrototypeListener(Journal journal) {
+			this.journal = journal;
+		}
+
+		@OnWalChange(table = "orders")
+		void onChange(WalChange change) {
+			this.journal.entries.add("prototype@" + System.identityHashCode(this));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

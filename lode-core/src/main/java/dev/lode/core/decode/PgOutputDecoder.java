@@ -217,8 +217,9 @@ public final class PgOutputDecoder implements WalDecoder {
 	private WalChange change(byte type, PgOutputReader in, Lsn messageLsn) {
 		TransactionInfo tx = transaction("change");
 		PgOutputRelation relation = relation(in.int32());
-		Row row = new Row();
 		byte marker = in.int8();
+		// every change but a key-only DELETE carries every column: it shares the relation's type map
+		Row row = (type == 'D' && marker == 'K') ? new Row() : new Row(relation.columnTypes);
 		ChangeKind kind;
 		switch (type) {
 			case 'I' -> {

@@ -1,5 +1,7 @@
 package dev.lode.core.decode;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -23,6 +25,9 @@ final class PgOutputRelation {
 	final PgType[] types;
 
 	final String[] typeNames;
+
+	/** Type names by column name, in column order (unmodifiable): shared by every change of the relation. */
+	Map<String, String> columnTypes = Map.of();
 
 	private PgOutputRelation(String schema, String table, int columns) {
 		this.schema = schema;
@@ -63,6 +68,11 @@ final class PgOutputRelation {
 			relation.typeNames[i] = typeName(oid, typmod, custom);
 		}
 		in.end();
+		Map<String, String> columnTypes = new LinkedHashMap<>();
+		for (int i = 0; i < count; i++) {
+			columnTypes.put(relation.names[i], relation.typeNames[i]);
+		}
+		relation.columnTypes = Collections.unmodifiableMap(columnTypes);
 		return relation;
 	}
 

@@ -29,9 +29,27 @@ final class Row {
 
 	private Map<String, String> rawOld = Collections.emptyMap();
 
-	private final Map<String, String> types = new LinkedHashMap<>();
+	private final Map<String, String> types;
+
+	/** Whether {@link #types} is a relation's shared, complete map, which the row must not add to. */
+	private final boolean sharedTypes;
 
 	private Set<String> unchanged = Collections.emptySet();
+
+	Row() {
+		this.types = new LinkedHashMap<>();
+		this.sharedTypes = false;
+	}
+
+	/**
+	 * A row whose column types are known beforehand (pgoutput's relation): the changes share that map instead
+	 * of each building its own.
+	 * @param types every column's type name, in column order; unmodifiable
+	 */
+	Row(Map<String, String> types) {
+		this.types = types;
+		this.sharedTypes = true;
+	}
 
 	/**
 	 * Adds a value converted from text.
@@ -71,7 +89,7 @@ final class Row {
 
 	private void put(boolean old, String name, @Nullable Object value, @Nullable String typeName) {
 		(old ? this.oldValues : this.values).put(name, value);
-		if (typeName != null) {
+		if (typeName != null && !this.sharedTypes) {
 			this.types.putIfAbsent(name, typeName);
 		}
 	}
@@ -96,7 +114,7 @@ final class Row {
 			this.unchanged = new LinkedHashSet<>();
 		}
 		this.unchanged.add(name);
-		if (typeName != null) {
+		if (typeName != null && !this.sharedTypes) {
 			this.types.putIfAbsent(name, typeName);
 		}
 	}
