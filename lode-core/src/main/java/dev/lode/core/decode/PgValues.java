@@ -197,7 +197,6 @@ final class PgValues {
 		}
 		return switch (type.kind()) {
 			case TEXT, JSON, OTHER -> true;
-			// same value and same length: the same text (no sign, leading zero or exponent)
 			case INT4, INT8 -> canonicalInteger(text);
 			case NUMERIC -> plainNumeric(text, (BigDecimal) value);
 			case BOOL -> text.length() == 1;
