@@ -62,8 +62,8 @@ public final class Bench {
 			Path dir = Path.of(args[1]).toAbsolutePath();
 			Results results = Report.read(dir);
 			Bench bench = new Bench(Map.of("out", dir.toString()));
-			bench.results.decodeCold = bench.decodeCold(dir.resolve("payloads"), results.environment);
-			results.decodeCold = bench.results.decodeCold;
+			results.decodeCold = bench.decodeCold(dir.resolve("payloads"),
+					String.valueOf(results.environment.get("options")).contains("quick=true"));
 			Report.write(results, dir, Path.of(args[2]));
 			return;
 		}
@@ -115,7 +115,7 @@ public final class Bench {
 		}
 		if (!this.options.containsKey("no-jmh")) {
 			jmh();
-			this.results.decodeCold = decodeCold(this.out.resolve("payloads"), this.results.environment);
+			this.results.decodeCold = decodeCold(this.out.resolve("payloads"), this.quick);
 		}
 		this.pg.dropSlots();
 		this.results.environment.put("loadAverageAtEnd", Environment.loadAverage());
@@ -260,9 +260,7 @@ public final class Bench {
 	 * {@link DecoderCold} for every captured format and workload: a fresh JVM with the consumers' flags decodes a
 	 * whole workload's worth of changes.
 	 */
-	private List<Map<String, Object>> decodeCold(Path payloads, Map<String, Object> environment) throws Exception {
-		boolean quick = "true".equals(String.valueOf(environment.get("quick")))
-				|| String.valueOf(environment.get("options")).contains("quick=true");
+	private List<Map<String, Object>> decodeCold(Path payloads, boolean quick) throws Exception {
 		List<Map<String, Object>> rows = new ArrayList<>();
 		for (Format format : Format.values()) {
 			for (Workload workload : Workload.values()) {

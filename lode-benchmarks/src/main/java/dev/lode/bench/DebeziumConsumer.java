@@ -3,11 +3,9 @@ package dev.lode.bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.debezium.embedded.Connect;
 import io.debezium.embedded.async.ConvertingAsyncEngineBuilderFactory;
@@ -50,11 +48,9 @@ public final class DebeziumConsumer {
 		props.setProperty("snapshot.mode", "no_data");
 		props.setProperty("table.include.list", "public." + Pg.TABLE);
 
-		long half = Long.parseLong(args[6]) / 2;
 		// two passes: from taskStarted to the warm-up marker (cold JVM), then to the end marker (warm JVM)
-		LodeConsumerApp.Segment[] segments = { new LodeConsumerApp.Segment(), null };
-		int[] pass = { 0 };
-		CountDownLatch done = new CountDownLatch(1);
+		LodeConsumerApp.Passes passes = new LodeConsumerApp.Passes();
+		passes.half = Long.parseLong(args[6]) / 2;
 		double cpuEngineStart = ProcStats.cpuSeconds();
 		long engineStart = System.nanoTime();
 		DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = new ConvertingAsyncEngineBuilderFactory()
@@ -63,7 +59,7 @@ public final class DebeziumConsumer {
 			.using(new DebeziumEngine.ConnectorCallback() {
 				@Override
 				public void taskStarted() {
-					segments[0].begin(System.nanoTime());
+					passes.cold.begin(System.nanoTime());
 				}
 			})
 			.notifying(event -> {
@@ -71,27 +67,9 @@ public final class DebeziumConsumer {
 				if (!(record.value() instanceof Struct value)) {
 					return; // tombstone
 				}
-				LodeConsumerApp.Segment segment = segments[pass[0]];
 				Struct after = (value.schema().field("after") != null) ? value.getStruct("after") : null;
-				Long big = (after != null) ? after.getInt64("big") : null;
-				if (big != null && (big == Pg.WARMUP_MARKER || big == Pg.END_MARKER)) {
-					segment.end();
-					if (big == Pg.WARMUP_MARKER && pass[0] == 0) {
-						LodeConsumerApp.Segment next = new LodeConsumerApp.Segment();
-						next.begin(System.nanoTime());
-						segments[1] = next;
-						pass[0] = 1;
-					}
-					else {
-						done.countDown();
-					}
-					return;
-				}
-				if (segment.count++ == 0) {
-					segment.firstNanos = System.nanoTime();
-				}
-				if (segment.count == half) {
-					segment.halfNanos = System.nanoTime();
+				synchronized (passes) { // the async engine may call this from more than one thread
+					passes.record((after != null) ? after.getInt64("big") : null);
 				}
 			})
 			.using((success, message, error) -> {
@@ -100,21 +78,22 @@ public final class DebeziumConsumer {
 					if (error != null) {
 						error.printStackTrace();
 					}
-					done.countDown();
+					passes.done.countDown();
 				}
 			})
 			.build();
 		ExecutorService executor = Executors.newSingleThreadExecutor();
 		executor.execute(engine);
-		boolean ok = done.await(20, TimeUnit.MINUTES) && segments[1] != null && segments[1].endNanos != 0;
+		boolean ok = passes.done.await(20, TimeUnit.MINUTES) && passes.warm != null
+				&& passes.warm.endNanos != 0;
 
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("ok", ok);
-		result.put("startupSeconds", (segments[0].startNanos - engineStart) / 1e9);
-		result.put("startupCpuSeconds", segments[0].startCpu - cpuEngineStart);
-		result.putAll(segments[0].figures());
-		if (segments[1] != null) {
-			result.put("warm", segments[1].figures());
+		result.put("startupSeconds", (passes.cold.startNanos - engineStart) / 1e9);
+		result.put("startupCpuSeconds", passes.cold.startCpu - cpuEngineStart);
+		result.putAll(passes.cold.figures());
+		if (passes.warm != null) {
+			result.put("warm", passes.warm.figures());
 		}
 		result.put("totalCpuSeconds", ProcStats.cpuSeconds());
 		result.put("peakRssKb", ProcStats.peakRssKb());

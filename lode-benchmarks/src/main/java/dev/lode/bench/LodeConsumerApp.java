@@ -56,7 +56,7 @@ public class LodeConsumerApp {
 		CountingListener listener = context.getBean(CountingListener.class);
 		WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
 		boolean latency = "latency".equals(env.getProperty("bench.mode"));
-		listener.half = env.getProperty("bench.expected", Long.class, 0L) / 2;
+		listener.passes.half = env.getProperty("bench.expected", Long.class, 0L) / 2;
 		RawReceiver raw = (latency && env.containsProperty("bench.raw-slot"))
 				? new RawReceiver(env.getRequiredProperty("lode.url"), env.getProperty("lode.username"),
 						env.getProperty("lode.password"), env.getRequiredProperty("bench.raw-slot"), 100_000)
@@ -64,7 +64,7 @@ public class LodeConsumerApp {
 		Writer writer = latency ? new Writer(env, listener, raw) : null;
 
 		long t0 = System.nanoTime();
-		listener.cold.begin(t0); // replaced by the streaming-started event, which follows lode's connection setup
+		listener.passes.cold.begin(t0); // replaced by the streaming-started event, which follows lode's connection setup
 		container.start();
 		if (raw != null) {
 			raw.start();
@@ -73,14 +73,14 @@ public class LodeConsumerApp {
 			writer.start();
 		}
 		long timeout = env.getProperty("bench.timeout-seconds", Long.class, 1200L);
-		boolean done = listener.done.await(timeout, TimeUnit.SECONDS);
+		boolean done = listener.passes.done.await(timeout, TimeUnit.SECONDS);
 
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("ok", done);
-		result.put("startupSeconds", (listener.cold.startNanos - t0) / 1e9);
-		result.putAll(listener.cold.figures());
-		if (listener.warm != null) {
-			result.put("warm", listener.warm.figures());
+		result.put("startupSeconds", (listener.passes.cold.startNanos - t0) / 1e9);
+		result.putAll(listener.passes.cold.figures());
+		if (listener.passes.warm != null) {
+			result.put("warm", listener.passes.warm.figures());
 		}
 		result.put("totalCpuSeconds", ProcStats.cpuSeconds());
 		result.put("peakRssKb", ProcStats.peakRssKb());
@@ -103,16 +103,7 @@ public class LodeConsumerApp {
 	/** The no-op listener: counts, notices the marker, and in latency mode records latencies. */
 	static class CountingListener {
 
-		final CountDownLatch done = new CountDownLatch(1);
-
-		/** The first pass (from the start of streaming to the first marker), then the second. */
-		final Segment cold = new Segment();
-
-		volatile Segment warm;
-
-		private Segment current = this.cold;
-
-		long half = Long.MAX_VALUE;
+		final Passes passes = new Passes();
 
 		/** Send times at or after this are measured (latency mode). */
 		volatile long measureFrom = Long.MAX_VALUE;
@@ -125,33 +116,16 @@ public class LodeConsumerApp {
 
 		@EventListener
 		void streamingStarted(WalStreamingStartedEvent event) {
-			if (this.cold.count == 0) {
-				this.cold.begin(System.nanoTime());
+			if (this.passes.cold.count == 0) {
+				this.passes.cold.begin(System.nanoTime());
 			}
 		}
 
 		@OnWalChange(table = Pg.TABLE)
 		void onChange(WalChange change) {
-			Segment segment = this.current;
 			Object big = change.get("big");
-			if (big instanceof Long marker && (marker == Pg.WARMUP_MARKER || marker == Pg.END_MARKER)) {
-				segment.end();
-				if (marker == Pg.WARMUP_MARKER) {
-					Segment next = new Segment();
-					next.begin(System.nanoTime());
-					this.warm = next;
-					this.current = next;
-				}
-				else {
-					this.done.countDown();
-				}
+			if (this.passes.record((big instanceof Long value) ? value : null)) {
 				return;
-			}
-			if (segment.count++ == 0) {
-				segment.firstNanos = System.nanoTime();
-			}
-			if (segment.count == this.half) {
-				segment.halfNanos = System.nanoTime();
 			}
 			if (big instanceof Long sent && sent >= this.measureFrom && this.samples < this.sendToListener.length) {
 				long now = System.nanoTime();
@@ -189,6 +163,55 @@ public class LodeConsumerApp {
 			out.put(name + "P999Ms", nanos[(int) Math.ceil(0.999 * (nanos.length - 1))] / 1e6);
 			out.put(name + "MaxMs", nanos[nanos.length - 1] / 1e6);
 			return out;
+		}
+
+	}
+
+	/**
+	 * The passes over a workload as a JVM consumer sees them: counts the changes of the current pass and, at a
+	 * marker row, ends it and starts the next (warm-up marker) or counts down {@link #done} (end marker).
+	 */
+	static final class Passes {
+
+		final CountDownLatch done = new CountDownLatch(1);
+
+		/** The first pass (from the start of streaming to the warm-up marker). */
+		final Segment cold = new Segment();
+
+		/** The second pass, once the warm-up marker arrived. */
+		volatile Segment warm;
+
+		/** Half of a pass's changes, when its time is recorded. */
+		long half = Long.MAX_VALUE;
+
+		private Segment current = this.cold;
+
+		/**
+		 * @param big the row's {@code big} column, or {@code null}
+		 * @return whether the row was a marker (not counted)
+		 */
+		boolean record(Long big) {
+			Segment segment = this.current;
+			if (big != null && (big == Pg.WARMUP_MARKER || big == Pg.END_MARKER)) {
+				segment.end();
+				if (big == Pg.WARMUP_MARKER && segment == this.cold) {
+					Segment next = new Segment();
+					next.begin(System.nanoTime());
+					this.warm = next;
+					this.current = next;
+				}
+				else {
+					this.done.countDown();
+				}
+				return true;
+			}
+			if (segment.count++ == 0) {
+				segment.firstNanos = System.nanoTime();
+			}
+			if (segment.count == this.half) {
+				segment.halfNanos = System.nanoTime();
+			}
+			return false;
 		}
 
 	}
