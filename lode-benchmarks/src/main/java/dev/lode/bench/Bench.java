@@ -29,7 +29,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * (default {@code docs/benchmarks/throughput.png}), {@code --workloads bulk,small,mixed},
  * {@code --no-debezium}, {@code --no-latency}, {@code --no-memory}, {@code --no-jmh},
  * {@code --jvm-flags "..."} (flags of the lode and Debezium JVMs), {@code --jfr} (record the lode consumers
- * with JDK Flight Recorder into DIR/jfr), {@code --ab-jar JAR} (adds a second lode consumer with JAR first on its
+ * with JDK Flight Recorder into DIR/jfr), {@code --ab-jar JAR} (adds a second lode consumer of each format with JAR first on its
  * classpath, e.g. a patched lode-core, to A/B-test a fix in the same run).
  */
 public final class Bench {

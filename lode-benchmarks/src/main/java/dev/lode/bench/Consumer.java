@@ -43,9 +43,13 @@ record Consumer(String id, String label, Kind kind, Format format, String classp
 			}
 		}
 		if (patchedJar != null) {
-			// A/B test of a product fix: the same lode consumer with the given jar first on the classpath
-			consumers.add(new Consumer("lode-wal2json-v2-patched", "lode wal2json-v2, patched", Kind.LODE,
-					Format.WAL2JSON_V2, patchedJar));
+			// A/B test of a product fix: the same lode consumers with the given jar first on the classpath
+			for (Format format : Format.values()) {
+				if (format.lodeSupports()) {
+					consumers.add(new Consumer("lode-" + format.id + "-patched", "lode " + format.id + ", patched",
+							Kind.LODE, format, patchedJar));
+				}
+			}
 		}
 		if (debezium) {
 			consumers.add(new Consumer("debezium", "Debezium 3.6.3 pgoutput", Kind.DEBEZIUM, Format.PGOUTPUT));

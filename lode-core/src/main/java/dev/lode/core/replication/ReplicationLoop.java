@@ -170,9 +170,11 @@ public final class ReplicationLoop {
 		Sink sink = new Sink(stream);
 		int idlePolls = 0;
 		long lastWarnings = System.nanoTime();
+		ReadPacer pacer = new ReadPacer();
 		while (this.running || (this.inTransaction && System.nanoTime() - this.stopDeadline < 0)) {
 			ByteBuffer message;
 			Lsn lsn;
+			pacer.beforeRead();
 			this.streamLock.lock();
 			try {
 				message = stream.readPending();
@@ -193,7 +195,7 @@ public final class ReplicationLoop {
 				continue;
 			}
 			idlePolls = 0;
-			this.lastActivity = System.nanoTime();
+			this.lastActivity = pacer.afterRead();
 			this.observer.received(lsn);
 			this.busy.enter();
 			try {
