@@ -1,5 +1,7 @@
 package dev.lode.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -196,6 +198,7 @@ public class LodeConsumerApp {
 				segment.end();
 				if (big == Pg.WARMUP_MARKER && segment == this.cold) {
 					Segment next = new Segment();
+					next.jitSettleSeconds = settleJit();
 					next.begin(System.nanoTime());
 					this.warm = next;
 					this.current = next;
@@ -216,6 +219,27 @@ public class LodeConsumerApp {
 
 	}
 
+	/**
+	 * Waits (in the consumer's listener, so the stream waits too) until the JIT compilers have compiled nothing for
+	 * half a second, at most 10 s: the warm pass measures a JVM whose hot code is compiled, not one still compiling
+	 * on the cores the walsender needs. Both JVM consumers (lode and Debezium) do this at the warm-up marker.
+	 * @return how long it waited, in seconds
+	 */
+	static double settleJit() {
+		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+		long start = System.nanoTime();
+		long deadline = start + TimeUnit.SECONDS.toNanos(10);
+		long last = jit.getTotalCompilationTime();
+		int quiet = 0;
+		while (quiet < 5 && System.nanoTime() - deadline < 0) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+			long total = jit.getTotalCompilationTime();
+			quiet = (total == last) ? quiet + 1 : 0;
+			last = total;
+		}
+		return (System.nanoTime() - start) / 1e9;
+	}
+
 	/** One pass over the workload: its clock, process CPU and per-thread CPU. */
 	static final class Segment {
 
@@ -226,6 +250,9 @@ public class LodeConsumerApp {
 		Map<String, Double> startThreads = Map.of();
 
 		long count;
+
+		/** How long the JVM waited for its JIT compilers before this pass (0 for the cold pass). */
+		double jitSettleSeconds;
 
 		long firstNanos;
 
@@ -266,6 +293,7 @@ public class LodeConsumerApp {
 			threads.replaceAll((kind, seconds) -> seconds - this.startThreads.getOrDefault(kind, 0.0));
 			out.put("threadCpuSeconds", threads);
 			out.put("endEpochMillis", this.endEpochMillis);
+			out.put("jitSettleSeconds", this.jitSettleSeconds);
 			return out;
 		}
 
