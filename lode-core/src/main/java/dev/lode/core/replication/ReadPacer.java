@@ -13,10 +13,10 @@ import java.util.function.LongSupplier;
  * sends wakes it: a wake-up per change on the server's side (on a VM an inter-processor interrupt) and a
  * poll and a read on ours, for a message of a hundred bytes. When reads keep waiting and being woken in
  * quick succession ({@link #STREAK} wake-ups, each less than {@link #STREAM_GAP_NANOS} after the one
- * before), the stream is busy, and the pacer parks the thread for {@link #PARK_NANOS} before each read
- * that follows a wake-up, so that the next read takes what arrived meanwhile in one go. A quiet stream (a
+ * before), the stream is busy, and the pacer parks the thread for the pause
+ * ({@link ReplicationSettings#busyReadPause()}, 0.2 ms by default) before each read that follows a wake-up, so that the next read takes what arrived meanwhile in one go. A quiet stream (a
  * transaction now and then) is read at once, so its latency does not change; a busy one gains at most
- * {@link #PARK_NANOS} (plus the timer's slack) per wake-up. Measured (docs/benchmarks.md): pgoutput bulk
+ * the pause (plus the timer's slack) per wake-up. A pause of zero turns the pacer off. Measured (docs/benchmarks.md): pgoutput bulk
  * inserts, warm, 137,000 → 177,000 changes/s, with less CPU on both sides.
  */
 final class ReadPacer {
@@ -30,12 +30,11 @@ final class ReadPacer {
 	/** How many wake-ups in a row make a stream busy. */
 	static final int STREAK = 8;
 
-	/** How long to let messages gather. */
-	static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
-
 	private final LongSupplier clock;
 
 	private final LongConsumer parker;
+
+	private final long pauseNanos;
 
 	private long readStart;
 
@@ -45,11 +44,15 @@ final class ReadPacer {
 
 	private boolean park;
 
-	ReadPacer() {
-		this(System::nanoTime, LockSupport::parkNanos);
+	/**
+	 * @param pauseNanos how long to let messages gather, 0 to never pause
+	 */
+	ReadPacer(long pauseNanos) {
+		this(pauseNanos, System::nanoTime, LockSupport::parkNanos);
 	}
 
-	ReadPacer(LongSupplier clock, LongConsumer parker) {
+	ReadPacer(long pauseNanos, LongSupplier clock, LongConsumer parker) {
+		this.pauseNanos = pauseNanos;
 		this.clock = clock;
 		this.parker = parker;
 		this.lastWake = clock.getAsLong() - 2 * STREAM_GAP_NANOS;
@@ -59,7 +62,7 @@ final class ReadPacer {
 	void beforeRead() {
 		if (this.park) {
 			this.park = false;
-			this.parker.accept(PARK_NANOS);
+			this.parker.accept(this.pauseNanos);
 		}
 		this.readStart = this.clock.getAsLong();
 	}
@@ -73,7 +76,7 @@ final class ReadPacer {
 		if (now - this.readStart > WAITED_NANOS) {
 			this.streak = (now - this.lastWake < STREAM_GAP_NANOS) ? this.streak + 1 : 0;
 			this.lastWake = now;
-			this.park = this.streak >= STREAK;
+			this.park = this.streak >= STREAK && this.pauseNanos > 0;
 		}
 		return now;
 	}

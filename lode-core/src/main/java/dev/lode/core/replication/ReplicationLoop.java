@@ -170,7 +170,7 @@ public final class ReplicationLoop {
 		Sink sink = new Sink(stream);
 		int idlePolls = 0;
 		long lastWarnings = System.nanoTime();
-		ReadPacer pacer = new ReadPacer();
+		ReadPacer pacer = new ReadPacer(this.settings.busyReadPause().toNanos());
 		while (this.running || (this.inTransaction && System.nanoTime() - this.stopDeadline < 0)) {
 			ByteBuffer message;
 			Lsn lsn;

@@ -20,13 +20,24 @@ import org.jspecify.annotations.Nullable;
  * @param statusInterval time between standby status updates sent to the server
  * @param tables the tables listeners watch (checked at startup); empty for all tables
  * @param heartbeatInterval time between heartbeat messages written while idle, zero for none
+ * @param busyReadPause how long the replication thread lets messages gather before it reads again while the
+ * stream is busy (see {@link #DEFAULT_BUSY_READ_PAUSE}); zero to read every message at once
  * @since 0.1.0
  */
 public record ReplicationSettings(String url, @Nullable String username, @Nullable String password, String slotName,
-		boolean createSlot, Duration statusInterval, List<WatchedTable> tables, Duration heartbeatInterval) {
+		boolean createSlot, Duration statusInterval, List<WatchedTable> tables, Duration heartbeatInterval,
+		Duration busyReadPause) {
 
 	/** The default slot name. */
 	public static final String DEFAULT_SLOT_NAME = "lode_main";
+
+	/**
+	 * The default pause of a busy stream's reads, 0.2 ms: while reads keep waiting for the server and being woken
+	 * by single messages (eight times in a row, each within 1 ms of the one before), the replication thread
+	 * waits this long before the next read and then takes what arrived meanwhile in one go. A quiet stream is
+	 * read at once.
+	 */
+	public static final Duration DEFAULT_BUSY_READ_PAUSE = Duration.ofNanos(200_000);
 
 	private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
 
@@ -41,6 +52,11 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 		if (heartbeatInterval.isNegative()) {
 			throw new ReplicationSetupException("lode.heartbeat.interval must not be negative, was " + heartbeatInterval,
 					"Set lode.heartbeat.interval to a duration such as 1m, or 0 for no heartbeats");
+		}
+		Objects.requireNonNull(busyReadPause, "busyReadPause");
+		if (busyReadPause.isNegative() || busyReadPause.compareTo(Duration.ofMillis(100)) > 0) {
+			throw new ReplicationSetupException("lode.busy-read-pause must be between 0 and 100ms, was " + busyReadPause,
+					"Set lode.busy-read-pause to a duration such as 200us, or 0 to read every message at once");
 		}
 		if (!url.startsWith("jdbc:postgresql:")) {
 			throw new ReplicationSetupException("lode.url '" + redact(url) + "' is not a PostgreSQL JDBC URL",
@@ -66,7 +82,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public static ReplicationSettings of(String url, @Nullable String username, @Nullable String password) {
 		return new ReplicationSettings(url, username, password, DEFAULT_SLOT_NAME, true, Duration.ofSeconds(10),
-				List.of(), Duration.ZERO);
+				List.of(), Duration.ZERO, DEFAULT_BUSY_READ_PAUSE);
 	}
 
 	/**
@@ -75,7 +91,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public ReplicationSettings withSlotName(String name) {
 		return new ReplicationSettings(this.url, this.username, this.password, name, this.createSlot,
-				this.statusInterval, this.tables, this.heartbeatInterval);
+				this.statusInterval, this.tables, this.heartbeatInterval, this.busyReadPause);
 	}
 
 	/**
@@ -84,7 +100,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public ReplicationSettings withCreateSlot(boolean create) {
 		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, create,
-				this.statusInterval, this.tables, this.heartbeatInterval);
+				this.statusInterval, this.tables, this.heartbeatInterval, this.busyReadPause);
 	}
 
 	/**
@@ -93,7 +109,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public ReplicationSettings withStatusInterval(Duration interval) {
 		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, this.createSlot,
-				interval, this.tables, this.heartbeatInterval);
+				interval, this.tables, this.heartbeatInterval, this.busyReadPause);
 	}
 
 	/**
@@ -102,7 +118,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public ReplicationSettings withTables(List<WatchedTable> watched) {
 		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, this.createSlot,
-				this.statusInterval, watched, this.heartbeatInterval);
+				this.statusInterval, watched, this.heartbeatInterval, this.busyReadPause);
 	}
 
 	/**
@@ -111,7 +127,16 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public ReplicationSettings withHeartbeatInterval(Duration interval) {
 		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, this.createSlot,
-				this.statusInterval, this.tables, interval);
+				this.statusInterval, this.tables, interval, this.busyReadPause);
+	}
+
+	/**
+	 * @param pause how long a busy stream's reads pause, zero to read every message at once
+	 * @return a copy with that pause
+	 */
+	public ReplicationSettings withBusyReadPause(Duration pause) {
+		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, this.createSlot,
+				this.statusInterval, this.tables, this.heartbeatInterval, pause);
 	}
 
 	/**
@@ -129,7 +154,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	public String toString() {
 		return "ReplicationSettings{url=" + safeUrl() + ", username=" + this.username + ", slot=" + this.slotName
 				+ ", createSlot=" + this.createSlot + ", statusInterval=" + this.statusInterval + ", tables=" + this.tables
-				+ ", heartbeatInterval=" + this.heartbeatInterval + "}";
+				+ ", heartbeatInterval=" + this.heartbeatInterval + ", busyReadPause=" + this.busyReadPause + "}";
 	}
 
 }

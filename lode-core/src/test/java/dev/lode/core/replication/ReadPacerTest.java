@@ -19,10 +19,16 @@ class ReadPacerTest {
 
 	private final List<Long> parks = new ArrayList<>();
 
-	private final ReadPacer pacer = new ReadPacer(() -> this.now, (nanos) -> {
-		this.parks.add(nanos);
-		this.now += nanos;
-	});
+	private static final long PAUSE = TimeUnit.MICROSECONDS.toNanos(200);
+
+	private ReadPacer pacer = pacer(PAUSE);
+
+	private ReadPacer pacer(long pauseNanos) {
+		return new ReadPacer(pauseNanos, () -> this.now, (nanos) -> {
+			this.parks.add(nanos);
+			this.now += nanos;
+		});
+	}
 
 	/** One read: {@code waitMicros} waiting for the message, then {@code workMicros} handling it. */
 	private void read(long waitMicros, long workMicros) {
@@ -59,7 +65,7 @@ class ReadPacerTest {
 		assertThat(this.parks).isEmpty();
 		read(50, 5); // the streak is complete: the next read parks first
 		read(1, 1);
-		assertThat(this.parks).containsExactly(ReadPacer.PARK_NANOS);
+		assertThat(this.parks).containsExactly(PAUSE);
 		read(1, 1); // buffered messages: no more parking
 		read(1, 1);
 		assertThat(this.parks).hasSize(1);
@@ -78,6 +84,17 @@ class ReadPacerTest {
 		read(50, 5);
 		read(50, 5);
 		assertThat(this.parks).hasSize(parked);
+	}
+
+
+	@Test
+	void aPauseOfZeroNeverParks() {
+		this.pacer = pacer(0);
+		for (int i = 0; i < 100; i++) {
+			read(50, 5);
+			read(1, 1);
+		}
+		assertThat(this.parks).isEmpty();
 	}
 
 }

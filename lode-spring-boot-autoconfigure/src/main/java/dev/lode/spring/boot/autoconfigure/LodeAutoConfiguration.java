@@ -57,7 +57,8 @@ public class LodeAutoConfiguration {
 			.withSlotName(properties.getSlot().getName())
 			.withCreateSlot(properties.getSlot().isCreate())
 			.withStatusInterval(properties.getStatusInterval())
-			.withHeartbeatInterval(properties.getHeartbeat().getInterval());
+			.withHeartbeatInterval(properties.getHeartbeat().getInterval())
+			.withBusyReadPause(properties.getBusyReadPause());
 	}
 
 	@Bean

@@ -36,7 +36,8 @@ class ConfigurationMetadataTests {
 				"lode.shutdown.timeout", "lode.reconnect.initial-interval", "lode.reconnect.multiplier",
 				"lode.reconnect.max-interval", "lode.reconnect.max-attempts", "lode.listener.failure-action",
 				"lode.listener.retry.max-attempts", "lode.listener.retry.initial-interval",
-				"lode.listener.retry.multiplier", "lode.listener.retry.max-interval", "lode.heartbeat.interval");
+				"lode.listener.retry.multiplier", "lode.listener.retry.max-interval", "lode.heartbeat.interval",
+				"lode.busy-read-pause");
 	}
 
 }

@@ -157,18 +157,25 @@ class LodeAutoConfigurationTests {
 	void propertiesAreBoundAndValidated() {
 		this.withUrl
 			.withPropertyValues("lode.slot.name=orders_slot", "lode.status-interval=2s", "lode.shutdown.timeout=3s",
-					"lode.heartbeat.interval=1m", "lode.listener.retry.max-attempts=5")
+					"lode.heartbeat.interval=1m", "lode.listener.retry.max-attempts=5", "lode.busy-read-pause=500us")
 			.run((context) -> {
 				ReplicationSettings settings = context.getBean(ReplicationSettings.class);
 				assertThat(settings.slotName()).isEqualTo("orders_slot");
 				assertThat(settings.statusInterval()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofMinutes(1));
+				assertThat(settings.busyReadPause()).isEqualTo(Duration.ofNanos(500_000));
 				assertThat(context.getBean(LodeProperties.class).getListener().getRetry().getMaxAttempts()).isEqualTo(5);
 			});
 		this.withUrl.withPropertyValues("lode.slot.name=Bad-Name")
 			.run((context) -> assertThat(context).getFailure().rootCause().hasMessageContaining("slot.name"));
 		this.withUrl.withPropertyValues("lode.status-interval=0s")
 			.run((context) -> assertThat(context).getFailure().rootCause().hasMessageContaining("statusInterval"));
+		this.withUrl.run((context) -> assertThat(context.getBean(ReplicationSettings.class).busyReadPause())
+			.isEqualTo(ReplicationSettings.DEFAULT_BUSY_READ_PAUSE));
+		this.withUrl.withPropertyValues("lode.busy-read-pause=0")
+			.run((context) -> assertThat(context.getBean(ReplicationSettings.class).busyReadPause()).isZero());
+		this.withUrl.withPropertyValues("lode.busy-read-pause=1s")
+			.run((context) -> assertThat(context).getFailure().rootCause().hasMessageContaining("busyReadPause"));
 		this.withUrl.withPropertyValues("lode.listener.retry.max-attempts=0")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
