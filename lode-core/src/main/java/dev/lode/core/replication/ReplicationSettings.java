@@ -39,6 +39,9 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public static final Duration DEFAULT_BUSY_READ_PAUSE = Duration.ofNanos(200_000);
 
+	/** The longest pause of a busy stream's reads that is accepted. */
+	public static final Duration MAX_BUSY_READ_PAUSE = Duration.ofMillis(100);
+
 	private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
 
 	/**
@@ -54,7 +57,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 					"Set lode.heartbeat.interval to a duration such as 1m, or 0 for no heartbeats");
 		}
 		Objects.requireNonNull(busyReadPause, "busyReadPause");
-		if (busyReadPause.isNegative() || busyReadPause.compareTo(Duration.ofMillis(100)) > 0) {
+		if (busyReadPause.isNegative() || busyReadPause.compareTo(MAX_BUSY_READ_PAUSE) > 0) {
 			throw new ReplicationSetupException("lode.busy-read-pause must be between 0 and 100ms, was " + busyReadPause,
 					"Set lode.busy-read-pause to a duration such as 200us, or 0 to read every message at once");
 		}

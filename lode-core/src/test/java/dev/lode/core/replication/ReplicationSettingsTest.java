@@ -1,5 +1,7 @@
 package dev.lode.core.replication;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +33,20 @@ class ReplicationSettingsTest {
 		assertThatThrownBy(() -> ReplicationSettings.of("jdbc:mysql://h/db", null, null))
 			.isInstanceOf(ReplicationSetupException.class)
 			.hasMessageContaining("is not a PostgreSQL JDBC URL");
+	}
+
+
+	@Test
+	void theBusyReadPauseIsBetweenZeroAndOneHundredMilliseconds() {
+		ReplicationSettings settings = ReplicationSettings.of("jdbc:postgresql://h/db", "u", "p");
+		assertThat(settings.busyReadPause()).isEqualTo(ReplicationSettings.DEFAULT_BUSY_READ_PAUSE)
+			.isEqualTo(Duration.ofNanos(200_000));
+		assertThat(settings.withBusyReadPause(Duration.ZERO).busyReadPause()).isZero();
+		assertThatThrownBy(() -> settings.withBusyReadPause(Duration.ofNanos(-1)))
+			.isInstanceOf(ReplicationSetupException.class)
+			.hasMessageContaining("lode.busy-read-pause must be between 0 and 100ms");
+		assertThatThrownBy(() -> settings.withBusyReadPause(Duration.ofMillis(101)))
+			.isInstanceOf(ReplicationSetupException.class);
 	}
 
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 import dev.lode.core.decode.OutputFormat;
+import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.spring.FailureAction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -205,7 +206,8 @@ public class LodeProperties implements Validator {
 		}
 		positive(errors, "statusInterval", properties.getStatusInterval());
 		notNegative(errors, "busyReadPause", properties.getBusyReadPause());
-		if (properties.getBusyReadPause() != null && properties.getBusyReadPause().compareTo(Duration.ofMillis(100)) > 0) {
+		if (properties.getBusyReadPause() != null
+				&& properties.getBusyReadPause().compareTo(ReplicationSettings.MAX_BUSY_READ_PAUSE) > 0) {
 			errors.rejectValue("busyReadPause", "lode.busyReadPause", "must be at most 100ms");
 		}
 		positive(errors, "slot.takeoverInterval", properties.getSlot().getTakeoverInterval());
