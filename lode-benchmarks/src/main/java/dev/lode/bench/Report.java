@@ -79,15 +79,11 @@ final class Report {
 				+ " second, identical pass, in the same processes.");
 		line("");
 		table("changes/s", Results.Run::rate, "%,.0f");
-		line("### Client CPU seconds (consumer process, while streaming)");
-		line("");
-		table("CPU s", Results.Run::cpuSeconds, "%.2f");
-		line("### Server CPU seconds (the walsender that decoded for the consumer)");
-		line("");
-		table("CPU s", Results.Run::serverCpuSeconds, "%.2f");
-		line("### Peak RSS of the consumer process (MiB)");
-		line("");
-		table("MiB", Results.Run::peakRssMb, "%.0f");
+		tableSection("### Client CPU seconds (consumer process, while streaming)", "CPU s", Results.Run::cpuSeconds,
+				"%.2f");
+		tableSection("### Server CPU seconds (the walsender that decoded for the consumer)", "CPU s",
+				Results.Run::serverCpuSeconds, "%.2f");
+		tableSection("### Peak RSS of the consumer process (MiB)", "MiB", Results.Run::peakRssMb, "%.0f");
 		line("### lode: where the client CPU went (median CPU seconds while streaming, by thread)");
 		line("");
 		line("| consumer | workload | pass | replication thread | JIT compilers | GC | other |");
@@ -106,9 +102,8 @@ final class Report {
 			}
 		}
 		line("");
-		line("### JVM consumers: changes/s over the second half of the changes of each pass");
-		line("");
-		table("changes/s", Results.Run::secondHalfRate, "%,.0f", Consumer.Kind.LODE, Consumer.Kind.DEBEZIUM);
+		tableSection("### JVM consumers: changes/s over the second half of the changes of each pass", "changes/s",
+				Results.Run::secondHalfRate, "%,.0f", Consumer.Kind.LODE, Consumer.Kind.DEBEZIUM);
 		ratios();
 		latency();
 		memory();
@@ -120,6 +115,14 @@ final class Report {
 		}
 		line("Environment: `" + this.results.environment + "`");
 		return this.md.toString();
+	}
+
+	/** A heading, then {@link #table} under it. */
+	private void tableSection(String heading, String unit, ToDoubleFunction<Results.Run> figure, String format,
+			Consumer.Kind... kinds) {
+		line(heading);
+		line("");
+		table(unit, figure, format, kinds);
 	}
 
 	private void table(String unit, ToDoubleFunction<Results.Run> figure, String format, Consumer.Kind... kinds) {

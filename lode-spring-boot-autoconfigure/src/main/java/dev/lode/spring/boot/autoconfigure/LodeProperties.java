@@ -60,6 +60,8 @@ public class LodeProperties implements Validator {
 	 * the server and in the application under load, at up to this much extra latency then; a quiet stream
 	 * is read at once. 0 reads every message at once. At most 100ms.
 	 */
+	// a literal, so that the metadata processor records the default; it equals
+	// ReplicationSettings.DEFAULT_BUSY_READ_PAUSE (LodeAutoConfigurationTests checks it)
 	private Duration busyReadPause = Duration.ofNanos(200000);
 
 	/**
