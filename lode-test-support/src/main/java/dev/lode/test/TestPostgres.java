@@ -6,13 +6,16 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,8 @@ public final class TestPostgres {
     public static final String USERNAME_ENV = "LODE_TEST_USERNAME";
     /** Password for {@value #JDBC_URL_ENV}; default {@code postgres}. */
     public static final String PASSWORD_ENV = "LODE_TEST_PASSWORD";
+    /** The output plugins the server must offer, comma-separated; default {@code wal2json,pgoutput}. */
+    public static final String PLUGINS_ENV = "LODE_TEST_PLUGINS";
 
     private static final Logger log = LoggerFactory.getLogger(TestPostgres.class);
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
@@ -255,19 +260,12 @@ public final class TestPostgres {
                         + ": lode's tests need logical decoding; run ALTER SYSTEM SET wal_level = logical"
                         + " and restart the server (or start it with -c wal_level=logical)");
             }
-            String slot = "lode_probe_" + randomHex(4);
-            try {
-                st.execute("select pg_create_logical_replication_slot('" + slot + "', 'wal2json', true)");
-            } catch (SQLException e) {
-                if ("58P01".equals(e.getSQLState()) || String.valueOf(e.getMessage()).contains("wal2json")) {
-                    throw new TestPostgresUnavailableException("The wal2json output plugin is not installed on "
-                            + describe() + ": apt-get install -y postgresql-" + majorVersion + "-wal2json"
-                            + " (or build it from https://github.com/eulerto/wal2json) — " + e.getMessage(), e);
-                }
-                throw new TestPostgresUnavailableException("Cannot create a logical replication slot on "
-                        + describe() + " (check max_replication_slots and wal_level): " + e.getMessage(), e);
+            if (source == Source.CONTAINER) {
+                allowWal2json(st);
             }
-            st.execute("select pg_drop_replication_slot('" + slot + "')");
+            for (String plugin : requiredPlugins()) {
+                probe(st, plugin);
+            }
         } catch (SQLException e) {
             String hint = source == Source.ENV
                     ? "check " + JDBC_URL_ENV + " (" + redact(jdbcUrl(adminDatabase)) + "), " + USERNAME_ENV + " ("
@@ -276,6 +274,72 @@ public final class TestPostgres {
             throw new TestPostgresUnavailableException("Cannot use the PostgreSQL for lode's tests: " + e.getMessage()
                     + " — " + hint, e);
         }
+    }
+
+    /** Creates and drops a temporary slot with the plugin, turning each known failure into its fix. */
+    private void probe(Statement st, String plugin) throws SQLException {
+        String slot = "lode_probe_" + randomHex(4);
+        try {
+            st.execute("select pg_create_logical_replication_slot('" + slot + "', '" + plugin + "', true)");
+        } catch (SQLException e) {
+            String message = String.valueOf(e.getMessage());
+            if ("42501".equals(e.getSQLState()) && message.contains("output plugin")) {
+                throw new TestPostgresUnavailableException("The output plugin " + plugin + " is refused by " + describe()
+                        + ": its " + LocalCluster.OUTPUT_PLUGIN_LIBRARIES + " does not list it (PostgreSQL's security"
+                        + " releases of August 2026 and later). As a superuser run: ALTER SYSTEM SET "
+                        + LocalCluster.OUTPUT_PLUGIN_LIBRARIES + " = " + listLiteral(LocalCluster.ALLOWED_PLUGINS)
+                        + "; SELECT pg_reload_conf(); — " + message, e);
+            }
+            if ("58P01".equals(e.getSQLState()) || message.contains(plugin)) {
+                throw new TestPostgresUnavailableException("The " + plugin + " output plugin is not installed on "
+                        + describe() + ": apt-get install -y postgresql-" + majorVersion + "-wal2json"
+                        + " (or build it from https://github.com/eulerto/wal2json) — " + message, e);
+            }
+            throw new TestPostgresUnavailableException("Cannot create a logical replication slot on "
+                    + describe() + " (check max_replication_slots and wal_level): " + message, e);
+        }
+        st.execute("select pg_drop_replication_slot('" + slot + "')");
+    }
+
+    /**
+     * The output plugins the tests of this JVM need: {@value #PLUGINS_ENV} (comma-separated), by default
+     * wal2json and pgoutput. The PostgreSQL version matrix runs the pgoutput tests on server builds that
+     * have no wal2json.
+     */
+    static List<String> requiredPlugins() {
+        String configured = System.getenv(PLUGINS_ENV);
+        if (configured == null || configured.isBlank()) {
+            return List.of("wal2json", "pgoutput");
+        }
+        return Arrays.stream(configured.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
+    }
+
+    /**
+     * A container of an August 2026 (or later) minor refuses wal2json until it is listed; the container is
+     * the fixture's own, so it lists it (a reload is enough). A server without the parameter is left alone.
+     */
+    private void allowWal2json(Statement st) throws SQLException {
+        String current;
+        try (ResultSet rs = st.executeQuery("select current_setting('" + LocalCluster.OUTPUT_PLUGIN_LIBRARIES
+                + "', true)")) {
+            rs.next();
+            current = rs.getString(1);
+        }
+        if (current != null && !current.contains("wal2json")) {
+            alterSystem("ALTER SYSTEM SET " + LocalCluster.OUTPUT_PLUGIN_LIBRARIES + " = "
+                    + listLiteral(LocalCluster.ALLOWED_PLUGINS));
+        }
+    }
+
+    /** {@code 'a', 'b'}: a list parameter's elements, each its own literal (one literal would be one element). */
+    static String listLiteral(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(e -> "'" + e.strip().replace("'", "''") + "'")
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The major version of the server (15 for 15.20). */
+    public int majorVersion() {
+        return majorVersion;
     }
 
     // ------------------------------------------------------------------------------------------

@@ -128,6 +128,9 @@ public final class SlotManager {
 	}
 
 	private SQLException translateCreate(SQLException ex, String slotName, String plugin) throws SQLException {
+		if (OutputPluginAllowList.isRefusal(ex)) {
+			throw OutputPluginAllowList.read(this.connection, plugin).refused(ex);
+		}
 		String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
 		String message = PgConnector.firstLine(ex);
 		String user = queryString("select current_user");

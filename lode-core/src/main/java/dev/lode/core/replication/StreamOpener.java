@@ -15,7 +15,8 @@ import org.postgresql.replication.PGReplicationStream;
 import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 
 /**
- * Everything before the first message: driver version, {@code wal_level}, the watched tables, the
+ * Everything before the first message: driver version, {@code wal_level}, the server's
+ * {@code output_plugin_libraries} ({@link OutputPluginAllowList}), the watched tables, the
  * plugin's preparation (pgoutput's publication), the slot, the replication connection and
  * {@code START_REPLICATION} from the slot's confirmed position.
  *
@@ -43,9 +44,12 @@ final class StreamOpener {
 		DriverVersion.check();
 		SlotInfo slot;
 		long senderTimeoutMillis;
+		OutputPluginAllowList allowList;
 		try (Connection plain = this.connector.openPlain()) {
 			SlotManager slots = new SlotManager(plain);
 			slots.checkWalLevel();
+			allowList = OutputPluginAllowList.read(plain, this.decoder.plugin());
+			allowList.check();
 			TablePreflight.check(plain, this.settings.tables());
 			this.decoder.prepare(plain, slots.find(this.settings.slotName()) != null);
 			slot = slots.ensureSlot(this.settings.slotName(), this.decoder.plugin(),
@@ -66,6 +70,10 @@ final class StreamOpener {
 			}
 			catch (SQLException closing) {
 				ex.addSuppressed(closing);
+			}
+			if (OutputPluginAllowList.isRefusal(ex)) {
+				// the setting changed since it was read, or this role may not read it
+				throw allowList.refused(ex);
 			}
 			throw this.connector.translate(ex);
 		}

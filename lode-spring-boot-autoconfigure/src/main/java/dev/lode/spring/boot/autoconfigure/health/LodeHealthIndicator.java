@@ -2,6 +2,7 @@ package dev.lode.spring.boot.autoconfigure.health;
 
 import dev.lode.core.Lsn;
 import dev.lode.core.replication.ReplicationSettings;
+import dev.lode.core.replication.ReplicationSetupException;
 import dev.lode.core.replication.SlotStatus;
 import dev.lode.spring.ReplicationState;
 import dev.lode.spring.WalReplicationContainer;
@@ -76,6 +77,9 @@ public class LodeHealthIndicator extends AbstractHealthIndicator {
 		Throwable error = this.container.getLastError();
 		if (error != null) {
 			builder.withDetail("error", Secrets.redact(error.getClass().getName() + ": " + error.getMessage()));
+			if (error instanceof ReplicationSetupException setup) {
+				builder.withDetail("action", Secrets.redact(setup.action()));
+			}
 		}
 	}
 
