@@ -17,9 +17,16 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Base of integration tests that run lode in a Spring application against the shared test
- * PostgreSQL: a fresh database with an {@code orders} table and a slot of its own per test.
+ * PostgreSQL (or the matrix's, see {@link #PLUGIN_PROPERTY}): a fresh database with an {@code orders} table and a slot of its own per test.
  */
 abstract class LodeTestApps {
+
+	/**
+	 * System property with the plugin the applications use unless a test names one: the PostgreSQL
+	 * version matrix sets {@code pgoutput} (its server builds have no wal2json) and leaves out the
+	 * tests tagged {@code wal2json}.
+	 */
+	static final String PLUGIN_PROPERTY = "lode.test.plugin";
 
 	protected TestPostgres pg;
 
@@ -53,6 +60,10 @@ abstract class LodeTestApps {
 		List<String> props = new ArrayList<>(List.of("lode.url=" + this.pg.jdbcUrl(this.db),
 				"lode.username=" + this.pg.username(), "lode.password=" + this.pg.password(),
 				"lode.slot.name=" + this.slot, "lode.status-interval=500ms", "lode.shutdown.timeout=2s"));
+		String plugin = System.getProperty(PLUGIN_PROPERTY);
+		if (plugin != null && !plugin.isBlank()) {
+			props.add("lode.plugin=" + plugin);
+		}
 		props.addAll(List.of(properties));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(config, LodeBase.class)
 			.web(WebApplicationType.NONE)

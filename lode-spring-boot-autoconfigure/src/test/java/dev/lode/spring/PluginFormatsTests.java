@@ -8,6 +8,7 @@ import dev.lode.core.Lsn;
 import dev.lode.core.WalChange;
 import dev.lode.spring.boot.autoconfigure.health.LodeHealthIndicator;
 import dev.lode.test.WithPostgres;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -21,6 +22,8 @@ import static org.awaitility.Awaitility.await;
  * the publication lode derives from the listeners).
  */
 @WithPostgres
+@Tag("wal2json")
+@Tag("wal2json")
 class PluginFormatsTests extends LodeTestApps {
 
 	@ParameterizedTest

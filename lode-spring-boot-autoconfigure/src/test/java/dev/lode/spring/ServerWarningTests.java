@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.lode.core.WalChange;
 import dev.lode.test.WithPostgres;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -20,6 +21,7 @@ import static org.awaitility.Awaitility.await;
  */
 @WithPostgres
 @ExtendWith(OutputCaptureExtension.class)
+@Tag("wal2json")
 class ServerWarningTests extends LodeTestApps {
 
 	@Test
