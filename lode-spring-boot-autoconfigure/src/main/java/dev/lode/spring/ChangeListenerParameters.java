@@ -53,14 +53,15 @@ final class ChangeListenerParameters {
 			Integer previous = seen.put(kind.slot(), i);
 			if (previous != null) {
 				throw new InvalidListenerMethodException(method, "parameters " + (previous + 1) + " and " + (i + 1)
-						+ " both receive " + kind.slot().description + "; " + ALLOWED);
+						+ " both receive " + kind.slot().description, "Keep one of the two parameters ("
+								+ kind.slot().description + " arrives once); " + ALLOWED);
 			}
 			if (kind == Kind.NEW_ROW || kind == Kind.OLD_ROW) {
 				if (binders == null) {
 					throw new InvalidListenerMethodException(method, "parameter " + (i + 1) + " ("
 							+ parameter.getParameterType().getSimpleName() + ") is bound with Jackson, but"
-							+ " jackson-databind is not on the class path; add com.fasterxml.jackson.core:"
-							+ "jackson-databind or declare Map<String, Object> instead");
+							+ " jackson-databind is not on the class path", "Add com.fasterxml.jackson.core:"
+									+ "jackson-databind to the application, or declare Map<String, Object> instead");
 				}
 				rowBinders[i] = binders.apply(parameter.getParameterType());
 			}
@@ -79,8 +80,8 @@ final class ChangeListenerParameters {
 			Class<?> value = map.getGeneric(1).resolve(Object.class);
 			if (key != String.class || value != Object.class) {
 				throw new InvalidListenerMethodException(method, "parameter " + position + " is a Map<"
-						+ key.getSimpleName() + ", " + value.getSimpleName() + ">; row values have several types,"
-						+ " declare Map<String, Object>");
+						+ key.getSimpleName() + ", " + value.getSimpleName() + ">, but row values have several types",
+						"Declare parameter " + position + " as Map<String, Object>");
 			}
 			return old ? Kind.OLD_ROW_MAP : Kind.NEW_ROW_MAP;
 		}
@@ -89,7 +90,9 @@ final class ChangeListenerParameters {
 		}
 		if (old) {
 			throw new InvalidListenerMethodException(method, "parameter " + position + " (" + type.getSimpleName()
-					+ ") is annotated @OldRow, which marks a record, a POJO or a Map<String, Object>");
+					+ ") is annotated @OldRow, which marks a record, a POJO or a Map<String, Object>",
+					"Remove @OldRow from parameter " + position + ", or declare the old row there as a record, a POJO"
+							+ " or Map<String, Object>");
 		}
 		if (type == WalChange.class) {
 			return Kind.CHANGE;
@@ -103,7 +106,7 @@ final class ChangeListenerParameters {
 		String hint = Collection.class.isAssignableFrom(type)
 				? " (a List<WalChange> of a whole transaction is for @OnWalTransaction methods)" : "";
 		throw new InvalidListenerMethodException(method, "parameter " + position + " has the unsupported type "
-				+ type.getSimpleName() + hint + "; " + ALLOWED);
+				+ type.getSimpleName() + hint, "Remove parameter " + position + " or change its type; " + ALLOWED);
 	}
 
 	/**

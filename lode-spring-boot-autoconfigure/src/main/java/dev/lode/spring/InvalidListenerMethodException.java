@@ -19,27 +19,48 @@ public class InvalidListenerMethodException extends IllegalStateException {
 
 	private final String method;
 
+	/** What a listener method may look like, for problems without a more precise fix. */
+	static final String SIGNATURES = "Make it a void method without @Async. An @OnWalChange method may declare, in"
+			+ " any order and at most one of each: dev.lode.core.WalChange; dev.lode.core.TransactionInfo; the new"
+			+ " row as a record, a POJO or Map<String, Object>; the old row as a record, a POJO or Map<String, Object>"
+			+ " annotated @OldRow. An @OnWalTransaction method may declare List<WalChange> and TransactionInfo.";
+
 	private final String reason;
+
+	private final String action;
 
 	/**
 	 * Creates an exception about an {@link OnWalChange} method.
 	 * @param method the offending method
-	 * @param reason what is wrong with it and how to fix it
+	 * @param reason what is wrong with it
+	 * @param action how to fix it
 	 */
-	public InvalidListenerMethodException(Method method, String reason) {
-		this(OnWalChange.class, method, reason);
+	public InvalidListenerMethodException(Method method, String reason, String action) {
+		this(OnWalChange.class, method, reason, action);
 	}
 
 	/**
 	 * @param annotation the listener annotation on the method
 	 * @param method the offending method
-	 * @param reason what is wrong with it and how to fix it
+	 * @param reason what is wrong with it
 	 */
 	public InvalidListenerMethodException(Class<? extends Annotation> annotation, Method method, String reason) {
+		this(annotation, method, reason, SIGNATURES);
+	}
+
+	/**
+	 * @param annotation the listener annotation on the method
+	 * @param method the offending method
+	 * @param reason what is wrong with it
+	 * @param action how to fix it
+	 */
+	public InvalidListenerMethodException(Class<? extends Annotation> annotation, Method method, String reason,
+			String action) {
 		super("Invalid @" + annotation.getSimpleName() + " method " + describe(method) + ": " + reason);
 		this.annotation = "@" + annotation.getSimpleName();
 		this.method = describe(method);
 		this.reason = reason;
+		this.action = action;
 	}
 
 	static String describe(Method method) {
@@ -66,6 +87,11 @@ public class InvalidListenerMethodException extends IllegalStateException {
 	/** @return what is wrong with the method */
 	public String getReason() {
 		return this.reason;
+	}
+
+	/** @return how to fix the method */
+	public String getAction() {
+		return this.action;
 	}
 
 }

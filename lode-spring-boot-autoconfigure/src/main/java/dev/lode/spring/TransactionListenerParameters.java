@@ -33,7 +33,8 @@ final class TransactionListenerParameters {
 			for (int j = 0; j < i; j++) {
 				if (kinds[j] == kind) {
 					throw new InvalidListenerMethodException(OnWalTransaction.class, method, "parameters " + (j + 1)
-							+ " and " + (i + 1) + " both receive " + kind.description + "; " + ALLOWED);
+							+ " and " + (i + 1) + " both receive " + kind.description, "Keep one of the two parameters ("
+									+ kind.description + " arrives once); " + ALLOWED);
 				}
 			}
 			kinds[i] = kind;
@@ -46,14 +47,15 @@ final class TransactionListenerParameters {
 		int position = parameter.getParameterIndex() + 1;
 		if (parameter.hasParameterAnnotation(OldRow.class)) {
 			throw new InvalidListenerMethodException(OnWalTransaction.class, method, "parameter " + position
-					+ " is annotated @OldRow, which only @OnWalChange methods support; " + ALLOWED);
+					+ " is annotated @OldRow, which only @OnWalChange methods support", "Remove @OldRow (each"
+							+ " WalChange of the List<WalChange> has oldValues()), or listen with an @OnWalChange method");
 		}
 		if (type == List.class) {
 			Class<?> element = ResolvableType.forMethodParameter(parameter).asCollection().getGeneric(0).resolve();
 			if (element != WalChange.class) {
 				throw new InvalidListenerMethodException(OnWalTransaction.class, method, "parameter " + position
-						+ " is a List of " + ((element != null) ? element.getSimpleName() : "unknown elements")
-						+ "; declare List<WalChange>");
+						+ " is a List of " + ((element != null) ? element.getSimpleName() : "unknown elements"),
+						"Declare parameter " + position + " as List<WalChange>");
 			}
 			return Kind.CHANGES;
 		}
@@ -65,7 +67,8 @@ final class TransactionListenerParameters {
 		}
 		String hint = (type == WalChange.class) ? " (a single WalChange is for @OnWalChange methods)" : "";
 		throw new InvalidListenerMethodException(OnWalTransaction.class, method, "parameter " + position
-				+ " has the unsupported type " + type.getSimpleName() + hint + "; " + ALLOWED);
+				+ " has the unsupported type " + type.getSimpleName() + hint,
+				"Remove parameter " + position + " or change its type; " + ALLOWED);
 	}
 
 	@Nullable Object[] resolve(WalTransactionEvent event, List<WalChange> changes) {

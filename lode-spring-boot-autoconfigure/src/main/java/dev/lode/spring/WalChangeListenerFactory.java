@@ -85,7 +85,7 @@ public class WalChangeListenerFactory implements EventListenerFactory, Ordered, 
 		OnWalTransaction onTransaction = find(target, method, OnWalTransaction.class);
 		if (onChange != null && onTransaction != null) {
 			throw new InvalidListenerMethodException(target, "it is annotated both @OnWalChange and"
-					+ " @OnWalTransaction; use two methods");
+					+ " @OnWalTransaction", "Split it into two methods, one per annotation");
 		}
 		ApplicationContext context = requireContext();
 		if (onChange != null) {
@@ -122,13 +122,15 @@ public class WalChangeListenerFactory implements EventListenerFactory, Ordered, 
 		String name = "@" + annotation.getSimpleName();
 		if (method.getReturnType() != void.class) {
 			throw new InvalidListenerMethodException(annotation, method, "it returns "
-					+ method.getReturnType().getSimpleName() + "; " + name + " methods must return void");
+					+ method.getReturnType().getSimpleName() + ", but " + name + " methods return nothing",
+					"Make it return void (lode ignores return values, so nothing is lost)");
 		}
 		if (AnnotatedElementUtils.hasAnnotation(method, Async.class)
 				|| AnnotatedElementUtils.hasAnnotation(ClassUtils.getUserClass(type), Async.class)) {
 			throw new InvalidListenerMethodException(annotation, method, "it is @Async; lode acknowledges a change"
-					+ " only after its listeners returned, so listeners must run synchronously (remove @Async and"
-					+ " hand work off yourself if you accept losing it)");
+					+ " only after its listeners returned, so listeners must run synchronously",
+					"Remove @Async (from the method or its class), and hand work off yourself inside the method only"
+							+ " if you accept losing it on a crash");
 		}
 	}
 
@@ -154,7 +156,9 @@ public class WalChangeListenerFactory implements EventListenerFactory, Ordered, 
 		}
 		catch (ParseException ex) {
 			throw new InvalidListenerMethodException(annotation, method, "its condition \"" + text
-					+ "\" is not a valid SpEL expression: " + ex.getMessage());
+					+ "\" is not a valid SpEL expression: " + ex.getMessage(),
+					"Fix the condition: a SpEL expression on the change, such as \"changed('status')\" or"
+							+ " \"row['amount'] > 100\"");
 		}
 	}
 

@@ -32,7 +32,7 @@ class InvalidListenerTests {
 				.rootCause()
 				.isInstanceOf(InvalidListenerMethodException.class)
 				.hasMessageContaining("dev.lode.spring.InvalidListenerTests$StringParameter.onChange(String)")
-				.hasMessageContaining("WalChange"));
+				.hasMessageContaining("unsupported type String"));
 	}
 
 	@Test
@@ -42,7 +42,7 @@ class InvalidListenerTests {
 				.rootCause()
 				.isInstanceOf(InvalidListenerMethodException.class)
 				.hasMessageContaining("ReturnsValue.onChange(WalChange)")
-				.hasMessageContaining("must return void"));
+				.hasMessageContaining("methods return nothing"));
 	}
 
 	@Test
@@ -73,6 +73,15 @@ class InvalidListenerTests {
 	@Test
 	void twoOldRowParametersFailStartup() {
 		assertInvalid(TwoOldRows.class, "TwoOldRows.onChange(InvalidListenerTests.Row, InvalidListenerTests.Row)", "both receive the old row");
+		// the action fits the problem, not a generic "make it void, no @Async"
+		this.runner.withUserConfiguration(TwoOldRows.class).run((context) -> {
+			InvalidListenerMethodException invalid = (InvalidListenerMethodException) assertThat(context).getFailure()
+				.rootCause()
+				.actual();
+			assertThat(invalid.getAction()).startsWith("Keep one of the two parameters (the old row arrives once)")
+				.doesNotContain("void")
+				.doesNotContain("@Async");
+		});
 	}
 
 	@Test
@@ -89,7 +98,7 @@ class InvalidListenerTests {
 	@Test
 	void aMapOfStringsFailsStartupAskingForMapOfObjects() {
 		assertInvalid(StringMap.class, "StringMap.onChange(Map)", "Map<String, String>",
-				"declare Map<String, Object>");
+				"as Map<String, Object>");
 	}
 
 	@Test
@@ -117,13 +126,13 @@ class InvalidListenerTests {
 	@Test
 	void aTransactionListenerWithAListOfSomethingElseFailsStartup() {
 		assertInvalid(TransactionWithStrings.class, "TransactionWithStrings.onTransaction(List)",
-				"List of String", "declare List<WalChange>");
+				"List of String", "as List<WalChange>");
 	}
 
 	@Test
 	void aTransactionListenerThatReturnsAValueFailsStartup() {
 		assertInvalid(TransactionReturnsValue.class, "TransactionReturnsValue.onTransaction(List)",
-				"@OnWalTransaction methods must return void");
+				"@OnWalTransaction methods return nothing", "Make it return void");
 	}
 
 	@Test
@@ -157,13 +166,14 @@ class InvalidListenerTests {
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
-	private void assertInvalid(Class<?> config, String... messageParts) {
-		this.runner.withUserConfiguration(config)
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOf(InvalidListenerMethodException.class)
-				.message()
-				.contains(messageParts));
+	/** The parts appear in the message (the problem) or the action (the fix). */
+	private void assertInvalid(Class<?> config, String... parts) {
+		this.runner.withUserConfiguration(config).run((context) -> {
+			Throwable root = assertThat(context).getFailure().rootCause().actual();
+			assertThat(root).isInstanceOf(InvalidListenerMethodException.class);
+			InvalidListenerMethodException invalid = (InvalidListenerMethodException) root;
+			assertThat(invalid.getMessage() + " / " + invalid.getAction()).contains(parts);
+		});
 	}
 
 	@Test

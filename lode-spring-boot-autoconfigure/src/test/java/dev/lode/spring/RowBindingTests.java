@@ -4,7 +4,11 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -99,6 +103,42 @@ class RowBindingTests extends LodeTestApps {
 		assertThat(event.day()).isEqualTo(LocalDate.of(2024, 1, 2));
 	}
 
+	@Test
+	void everyTemporalTypeBindsToEveryJavaTimeTargetWholeMinutesEraAndInfinitiesIncluded() {
+		sql("create table times (id int primary key, c_date date, c_time time, c_timetz timetz, c_ts timestamp,"
+				+ " c_tstz timestamptz)");
+		ConfigurableApplicationContext context = start(TimesListener.class);
+		TimesListener listener = context.getBean(TimesListener.class);
+
+		sql("insert into times values (1, '2024-07-01', '12:00:00', '12:00:00+02', '2024-07-01 12:00:00',"
+				+ " '2024-07-01 12:00:00+00')",
+				"insert into times values (2, '0044-03-15 BC', '00:00:00', '00:00:00+00', '0044-03-15 12:00:00 BC',"
+						+ " '0044-03-15 12:00:00+00 BC')",
+				"insert into times values (3, '10000-01-01', '23:59:59.999999', '24:00:00+02', '10000-01-01 00:00:00',"
+						+ " '10000-01-01 00:00:00+00')",
+				"insert into times values (4, 'infinity', '24:00:00', '00:00:00-05', 'infinity', 'infinity')",
+				"insert into times values (5, '-infinity', '00:01:00', '23:59:00+00', '-infinity', '-infinity')");
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> listener.instants.size() == 5);
+		OffsetDateTime infinity = OffsetDateTime.of(LocalDateTime.MAX, ZoneOffset.UTC);
+		OffsetDateTime minusInfinity = OffsetDateTime.of(LocalDateTime.MIN, ZoneOffset.UTC);
+		assertThat(listener.times).containsExactly(
+				new Times(1, LocalDate.of(2024, 7, 1), LocalTime.NOON, OffsetTime.parse("10:00Z"),
+						LocalDateTime.parse("2024-07-01T12:00"), OffsetDateTime.parse("2024-07-01T12:00Z")),
+				new Times(2, LocalDate.of(-43, 3, 15), LocalTime.MIDNIGHT, OffsetTime.parse("00:00Z"),
+						LocalDateTime.parse("-0043-03-15T12:00"), OffsetDateTime.parse("-0043-03-15T12:00Z")),
+				new Times(3, LocalDate.of(10000, 1, 1), LocalTime.parse("23:59:59.999999"),
+						OffsetTime.parse("21:59:59.999999999Z"), LocalDateTime.parse("+10000-01-01T00:00"),
+						OffsetDateTime.parse("+10000-01-01T00:00Z")),
+				new Times(4, LocalDate.MAX, LocalTime.MAX, OffsetTime.parse("05:00Z"), LocalDateTime.MAX, infinity),
+				new Times(5, LocalDate.MIN, LocalTime.parse("00:01"), OffsetTime.parse("23:59Z"), LocalDateTime.MIN,
+						minusInfinity));
+		assertThat(listener.instants).containsExactly(new Instants(1, Instant.parse("2024-07-01T12:00:00Z")),
+				new Instants(2, Instant.parse("-0043-03-15T12:00:00Z")),
+				new Instants(3, Instant.parse("+10000-01-01T00:00:00Z")), new Instants(4, infinity.toInstant()),
+				new Instants(5, minusInfinity.toInstant()));
+	}
+
 	enum Status {
 
 		NEW, PAID
@@ -109,7 +149,16 @@ class RowBindingTests extends LodeTestApps {
 
 	}
 
-	record Event(int id, OffsetDateTime happenedAt, java.time.LocalDateTime localAt, LocalDate day) {
+	record Event(int id, OffsetDateTime happenedAt, LocalDateTime localAt, LocalDate day) {
+
+	}
+
+	record Times(int id, LocalDate cDate, LocalTime cTime, OffsetTime cTimetz, LocalDateTime cTs,
+			OffsetDateTime cTstz) {
+
+	}
+
+	record Instants(int id, Instant cTstz) {
 
 	}
 
@@ -199,6 +248,25 @@ class RowBindingTests extends LodeTestApps {
 		@OnWalChange(table = "orders", kind = ChangeKind.DELETE)
 		void onDeleteMap(@OldRow Map<String, Object> before) {
 			this.oldMaps.add(before);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TimesListener {
+
+		final List<Times> times = new CopyOnWriteArrayList<>();
+
+		final List<Instants> instants = new CopyOnWriteArrayList<>();
+
+		@OnWalChange(table = "times")
+		void onTimes(Times row) {
+			this.times.add(row);
+		}
+
+		@OnWalChange(table = "times")
+		void onInstants(Instants row) {
+			this.instants.add(row);
 		}
 
 	}

@@ -12,14 +12,21 @@ import java.time.ZoneOffset;
  * Parses PostgreSQL's date and time output in {@code DateStyle ISO} (what pgjdbc asks for), by hand: years of
  * more than four digits, {@code BC}, offsets with seconds ({@code +00:19:32}, local mean time), {@code 24:00:00}
  * and {@code infinity}. Infinite values become the {@code MAX} / {@code MIN} constants of the Java type, as in
- * pgjdbc ({@link OffsetDateTime#MAX} / {@link OffsetDateTime#MIN} keep their own extreme offsets);
- * {@code 24:00:00} becomes {@link LocalTime#MAX}. {@code timestamptz} and {@code timetz} keep the instant and
+ * pgjdbc, except that {@code timestamptz}'s are in UTC like every other {@code timestamptz} value
+ * ({@link #INFINITY}, {@link #MINUS_INFINITY}: {@link OffsetDateTime#MAX} / {@link OffsetDateTime#MIN} have the
+ * offsets -18:00 / +18:00); {@code 24:00:00} becomes {@link LocalTime#MAX} (the raw text keeps {@code 24:00:00}). {@code timestamptz} and {@code timetz} keep the instant and
  * are normalised to UTC, so values do not depend on the session or JVM time zone (which pgjdbc sets to the
  * JVM's and the walsender renders in); the text with its original offset stays available as raw text.
  *
  * @since 0.1.0
  */
 final class PgTimes {
+
+	/** {@code timestamptz 'infinity'}: the latest date-time, in UTC. */
+	static final OffsetDateTime INFINITY = OffsetDateTime.of(LocalDateTime.MAX, ZoneOffset.UTC);
+
+	/** {@code timestamptz '-infinity'}: the earliest date-time, in UTC. */
+	static final OffsetDateTime MINUS_INFINITY = OffsetDateTime.of(LocalDateTime.MIN, ZoneOffset.UTC);
 
 	private PgTimes() {
 	}
@@ -71,10 +78,10 @@ final class PgTimes {
 
 	static OffsetDateTime timestamptz(String text) {
 		if (text.equals("infinity")) {
-			return OffsetDateTime.MAX;
+			return INFINITY;
 		}
 		if (text.equals("-infinity")) {
-			return OffsetDateTime.MIN;
+			return MINUS_INFINITY;
 		}
 		Cursor c = new Cursor(text);
 		LocalDate date = c.date();

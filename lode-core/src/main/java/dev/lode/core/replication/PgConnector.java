@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 
+import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 
 /**
@@ -90,7 +91,7 @@ public final class PgConnector {
 	SQLException translate(SQLException ex) {
 		String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
 		String url = this.settings.safeUrl();
-		String user = (this.settings.username() != null) ? this.settings.username() : "(from the URL)";
+		String user = effectiveUser();
 		switch (state) {
 			case "28P01", "28000" -> throw new ReplicationSetupException(
 					"PostgreSQL rejected the login of user '" + user + "' at " + url + ": " + firstLine(ex),
@@ -107,6 +108,19 @@ public final class PgConnector {
 				return ex;
 			}
 		}
+	}
+
+	/**
+	 * The user pgjdbc logs in as: the URL's {@code user} parameter wins over the configured user name, and
+	 * without either the driver takes the operating system's user name.
+	 */
+	String effectiveUser() {
+		Properties parsed = Driver.parseURL(this.settings.url(), baseProperties());
+		String user = (parsed != null) ? parsed.getProperty(PGProperty.USER.getName()) : null;
+		if (user == null || user.isEmpty()) {
+			user = (this.settings.username() != null) ? this.settings.username() : System.getProperty("user.name");
+		}
+		return user;
 	}
 
 	static String firstLine(SQLException ex) {

@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 
@@ -69,11 +70,16 @@ class PgValuesTest {
 			.isEqualTo(OffsetDateTime.parse("2024-01-02T06:34:05.123Z"));
 		assertThat(convert("timestamptz", "1900-01-01 12:00:00-04:56:02"))
 			.isEqualTo(OffsetDateTime.parse("1900-01-01T16:56:02Z"));
-		assertThat(convert("timestamptz", "-infinity")).isEqualTo(OffsetDateTime.MIN);
+		assertThat(convert("timestamptz", "-infinity")).isEqualTo(OffsetDateTime.of(LocalDateTime.MIN, ZoneOffset.UTC));
 		assertThat(convert("timestamp", "infinity")).isEqualTo(LocalDateTime.MAX);
 		assertThat(convert("timestamp", "0001-01-01 00:00:00 BC")).isEqualTo(LocalDateTime.parse("0000-01-01T00:00"));
 		assertThat(convert("date", "294276-12-31")).isEqualTo(LocalDate.of(294276, 12, 31));
 		assertThat(convert("time", "24:00:00")).isEqualTo(LocalTime.MAX);
+		// infinities of timestamptz are in UTC like every other timestamptz value
+		assertThat(((OffsetDateTime) convert("timestamptz", "infinity")).getOffset()).isEqualTo(ZoneOffset.UTC);
+		assertThat(((OffsetDateTime) convert("timestamptz", "-infinity")).getOffset()).isEqualTo(ZoneOffset.UTC);
+		// 24:00 of a timetz is the last instant of that day at its offset, in UTC
+		assertThat(convert("timetz", "24:00:00+02")).isEqualTo(OffsetTime.parse("21:59:59.999999999Z"));
 		assertThat(convert("timetz", "23:00:00-02")).isEqualTo(OffsetTime.parse("01:00Z"));
 		for (String bad : new String[] { "2024-01-02", "2024-01-02 03:04:05", "2024-13-01 00:00:00+00",
 				"2024-01-02 03:04:05+00 AD", "yesterday", "" }) {

@@ -1,5 +1,10 @@
 package dev.lode.spring.binding;
 
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAccessor;
 import java.util.Date;
 import java.util.HashMap;
@@ -141,8 +146,8 @@ public final class JacksonRowBinders {
 					continue;
 				}
 				Object value = column.getValue();
-				if (value instanceof TemporalAccessor) {
-					value = value.toString();
+				if (value instanceof TemporalAccessor temporal) {
+					value = iso(temporal);
 				}
 				else if (value instanceof String text && this.temporal.contains(name)) {
 					value = PostgresTimestamps.toIso(text);
@@ -150,6 +155,26 @@ public final class JacksonRowBinders {
 				values.put(name, value);
 			}
 			return values;
+		}
+
+		/**
+		 * ISO-8601 text that every {@code java.time} deserializer parses: always with seconds
+		 * ({@code toString()} leaves {@code :00} out, which {@code Instant}'s ISO_INSTANT parsing rejects).
+		 */
+		static String iso(TemporalAccessor value) {
+			if (value instanceof OffsetDateTime dateTime) {
+				return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(dateTime);
+			}
+			if (value instanceof LocalDateTime dateTime) {
+				return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(dateTime);
+			}
+			if (value instanceof OffsetTime time) {
+				return DateTimeFormatter.ISO_OFFSET_TIME.format(time);
+			}
+			if (value instanceof LocalTime time) {
+				return DateTimeFormatter.ISO_LOCAL_TIME.format(time);
+			}
+			return value.toString();
 		}
 
 		private static String describe(IllegalArgumentException ex) {

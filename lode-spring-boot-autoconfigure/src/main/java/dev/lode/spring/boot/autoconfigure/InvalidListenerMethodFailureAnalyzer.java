@@ -11,15 +11,10 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  */
 class InvalidListenerMethodFailureAnalyzer extends AbstractFailureAnalyzer<InvalidListenerMethodException> {
 
-	private static final String ACTION = "Make it a void method without @Async. An @OnWalChange method may declare,"
-			+ " in any order and at most one of each: dev.lode.core.WalChange; dev.lode.core.TransactionInfo; the new"
-			+ " row as a record, a POJO or Map<String, Object>; the old row as a record, a POJO or Map<String, Object>"
-			+ " annotated @OldRow. An @OnWalTransaction method may declare List<WalChange> and TransactionInfo.";
-
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidListenerMethodException cause) {
 		return new FailureAnalysis("The " + cause.getAnnotation() + " method " + cause.getMethod()
-				+ " cannot be used: " + cause.getReason(), ACTION, cause);
+				+ " cannot be used: " + cause.getReason(), cause.getAction(), cause);
 	}
 
 }

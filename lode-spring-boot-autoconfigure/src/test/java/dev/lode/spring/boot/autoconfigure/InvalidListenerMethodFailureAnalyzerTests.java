@@ -23,6 +23,10 @@ class InvalidListenerMethodFailureAnalyzerTests {
 				+ ".onTransaction(String) cannot be used: parameter 1 has the unsupported type String");
 		assertThat(analysis.getAction()).contains("void", "@Async", "WalChange", "TransactionInfo", "@OldRow",
 				"Map<String, Object>", "List<WalChange>");
+		InvalidListenerMethodException precise = new InvalidListenerMethodException(OnWalTransaction.class, method,
+				"parameter 1 has the unsupported type String", "Remove parameter 1");
+		assertThat(new InvalidListenerMethodFailureAnalyzer().analyze(precise).getAction())
+			.isEqualTo("Remove parameter 1");
 	}
 
 	void onTransaction(String value) {

@@ -79,6 +79,16 @@ class LodeAutoConfigurationTests {
 	}
 
 	@Test
+	void notStartedIsOutOfServiceInHealth() {
+		this.withUrl.run((context) -> {
+			org.springframework.boot.actuate.health.Health health = context.getBean(LodeHealthIndicator.class)
+				.health();
+			assertThat(health.getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.OUT_OF_SERVICE);
+			assertThat(health.getDetails()).containsEntry("state", "NEW");
+		});
+	}
+
+	@Test
 	void everyBeanCanBeReplaced() {
 		this.withUrl.withUserConfiguration(UserBeans.class).run((context) -> {
 			assertThat(context.getBean(ChangeHandler.class)).isSameAs(UserBeans.HANDLER);

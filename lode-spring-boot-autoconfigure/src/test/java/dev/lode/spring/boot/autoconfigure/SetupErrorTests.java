@@ -77,6 +77,16 @@ class SetupErrorTests {
 	}
 
 	@Test
+	void wrongPasswordOfTheUserInTheUrlNamesThatUser(CapturedOutput output) {
+		// pgjdbc lets the URL's user win over lode.username: the message names the user that was used
+		FailureAnalysis analysis = startupFailure(Listener.class,
+				"lode.url=" + this.pg.jdbcUrl(this.db) + "?user=app_repl&password=" + WRONG_PASSWORD);
+		assertThat(analysis.getDescription()).contains("rejected the login of user 'app_repl'")
+			.doesNotContain("'postgres'");
+		assertThat(analysis.getDescription() + analysis.getAction() + output).doesNotContain(WRONG_PASSWORD);
+	}
+
+	@Test
 	void passwordInTheUrlIsNotShown(CapturedOutput output) {
 		FailureAnalysis analysis = startupFailure(Listener.class, "lode.url=" + this.pg.jdbcUrl("no_such_db")
 				+ "?password=" + WRONG_PASSWORD, "lode.password=");

@@ -13,7 +13,7 @@ import org.springframework.boot.actuate.health.Health;
 /**
  * Health of lode's replication: UP while starting, streaming, reconnecting or standing by (the
  * {@code state} detail says which), DOWN after a failure (with the error, never a password) or when
- * the slot is lost, OUT_OF_SERVICE when stopped. Details: state, slot, last received and acknowledged
+ * the slot is lost, OUT_OF_SERVICE when not started ({@code lode.auto-startup=false}) or stopped. Details: state, slot, last received and acknowledged
  * LSN, the slot's retained WAL bytes and {@code wal_status}, age of the last change, reconnect count,
  * last error.
  *
@@ -47,8 +47,9 @@ public class LodeHealthIndicator extends AbstractHealthIndicator {
 		ReplicationState state = this.container.getState();
 		switch (state) {
 			// reconnecting and standing by are normal, passing states: the details say which
-			case NEW, STARTING, STREAMING, STANDBY, RECONNECTING -> builder.up();
-			case STOPPED -> builder.outOfService();
+			case STARTING, STREAMING, STANDBY, RECONNECTING -> builder.up();
+			// not started (lode.auto-startup=false) or stopped: not streaming
+			case NEW, STOPPED -> builder.outOfService();
 			case FAILED -> builder.down();
 		}
 		builder.withDetail("state", state.name()).withDetail("reconnects", this.container.getReconnectCount());
