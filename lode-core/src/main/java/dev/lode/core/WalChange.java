@@ -20,9 +20,8 @@ import org.jspecify.annotations.Nullable;
  * TRUNCATE) and of the old row or its key ({@link #oldValues()}: the replica identity columns, or the
  * whole old row with {@code REPLICA IDENTITY FULL}; empty for INSERT). A column missing from
  * {@link #values()} of an UPDATE was not sent by the plugin (an unchanged TOASTed value), which is
- * different from a column present with a {@code null} value: {@link #isUnchanged(String)} tells them apart, and
- * {@link #unchangedColumns()} lists such columns where the plugin names them (pgoutput; wal2json just leaves
- * them out).
+ * different from a column present with a {@code null} value: {@link #unchangedColumns()} lists such columns
+ * and {@link #isUnchanged(String)} asks about one, with every plugin.
  *
  * <p>Value types do not depend on the output plugin: {@code smallint}/{@code integer} are {@link Integer},
  * {@code bigint}/{@code oid} {@link Long}, {@code numeric} {@link java.math.BigDecimal}, {@code real}
@@ -220,18 +219,20 @@ public final class WalChange {
 
 	/**
 	 * Whether a column of an UPDATE kept its old value without the plugin sending it (an unchanged TOASTed
-	 * value): true for an UPDATE whose {@link #values()} lack the column. Never true for other kinds.
+	 * value, absent from {@link #values()}): whether {@link #unchangedColumns()} contains it. Never true for
+	 * other kinds, nor for a column the table does not have.
 	 * @param column a column name
 	 * @return whether the column's new value is its unchanged old value, not sent
 	 * @since 0.1.0
 	 */
 	public boolean isUnchanged(String column) {
-		return this.kind == ChangeKind.UPDATE && !this.values.containsKey(column);
+		return this.unchangedColumns.contains(column);
 	}
 
 	/**
-	 * @return the columns the plugin explicitly marked as unchanged TOASTed values (pgoutput's {@code 'u'});
-	 * empty for wal2json, which leaves them out without a marker (use {@link #isUnchanged(String)})
+	 * @return the columns of an UPDATE whose unchanged TOASTed values the plugin did not send: pgoutput
+	 * marks them ({@code 'u'}); for wal2json, which leaves them out without a marker, lode compares the
+	 * change with the table's columns as the catalog listed them when the stream opened
 	 * @since 0.1.0
 	 */
 	public Set<String> unchangedColumns() {

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 public final class Wal2JsonFilter {
 
 	/** No filtering: all tables, all kinds. */
-	public static final Wal2JsonFilter ALL = new Wal2JsonFilter(null, EnumSet.allOf(ChangeKind.class));
+	public static final Wal2JsonFilter ALL = new Wal2JsonFilter(null, EnumSet.allOf(ChangeKind.class), List.of());
 
 	private final List<String> tables;
 
@@ -33,7 +33,10 @@ public final class Wal2JsonFilter {
 
 	private final Set<ChangeKind> kinds;
 
-	private Wal2JsonFilter(@Nullable List<String> tables, Set<ChangeKind> kinds) {
+	private final List<WatchedTable> watched;
+
+	private Wal2JsonFilter(@Nullable List<String> tables, Set<ChangeKind> kinds, List<WatchedTable> watched) {
+		this.watched = List.copyOf(watched);
 		this.allTables = tables == null;
 		this.tables = (tables != null) ? List.copyOf(tables) : List.of();
 		this.kinds = Collections.unmodifiableSet(EnumSet.copyOf(kinds));
@@ -60,7 +63,7 @@ public final class Wal2JsonFilter {
 				tables.add(((schema != null) ? escape(schema) : "*") + "." + escape(String.valueOf(table.table())));
 			}
 		}
-		return new Wal2JsonFilter(all ? null : new ArrayList<>(tables), kinds);
+		return new Wal2JsonFilter(all ? null : new ArrayList<>(tables), kinds, watched);
 	}
 
 	/**
@@ -123,6 +126,11 @@ public final class Wal2JsonFilter {
 		options.put("include-typmod", "0");
 		options.putAll(options(formatVersion));
 		return java.util.Collections.unmodifiableMap(options);
+	}
+
+	/** @return the watched tables the filter was made of; empty for all tables */
+	List<WatchedTable> watched() {
+		return this.watched;
 	}
 
 	/** @return whether every table is wanted */

@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Format 1 has no commit start LSN and no per-change LSN: {@link TransactionInfo#commitLsn()} is the
  * commit's <em>end</em> ({@code nextlsn}) and {@link dev.lode.core.WalChange#lsn()} is {@link Lsn#INVALID}.
- * {@code oldkeys} leave out NULL values (wal2json), and TRUNCATE is never sent.
+ * {@code oldkeys} leave out NULL values: with {@code REPLICA IDENTITY FULL} the decoder adds them back from the
+ * catalog read in {@link #prepare} ({@link TableColumns}), as it marks unchanged TOASTed columns; TRUNCATE is
+ * never sent.
  *
  * @since 0.1.0
  */
@@ -33,6 +35,10 @@ public final class Wal2JsonV1Decoder implements WalDecoder {
 	private final Map<String, String> options;
 
 	private final Wal2JsonValues values = new Wal2JsonValues();
+
+	private final List<dev.lode.core.WatchedTable> watched;
+
+	private TableColumns columns = TableColumns.NONE;
 
 	/**
 	 * A decoder that receives the changes of all tables.
@@ -47,6 +53,13 @@ public final class Wal2JsonV1Decoder implements WalDecoder {
 	 */
 	public Wal2JsonV1Decoder(Wal2JsonFilter filter) {
 		this.options = filter.slotOptions(1);
+		this.watched = filter.watched();
+	}
+
+	/** Reads the catalog: format 1 leaves NULL old values and unchanged TOASTed columns out unmarked. */
+	@Override
+	public void prepare(java.sql.Connection connection, boolean slotExists) throws java.sql.SQLException {
+		this.columns = TableColumns.read(connection, this.watched);
 	}
 
 	@Override
@@ -158,7 +171,7 @@ public final class Wal2JsonV1Decoder implements WalDecoder {
 				throw new WalDecodeException("wal2json v1: change at " + messageLsn
 						+ " without \"nextlsn\" (is include-lsn set?)");
 			}
-			sink.change(change.build(tx, messageLsn));
+			sink.change(change.build(tx, messageLsn, this.columns));
 		}
 	}
 
@@ -268,7 +281,7 @@ public final class Wal2JsonV1Decoder implements WalDecoder {
 
 		@Nullable String content;
 
-		dev.lode.core.WalChange build(TransactionInfo tx, Lsn messageLsn) {
+		dev.lode.core.WalChange build(TransactionInfo tx, Lsn messageLsn, TableColumns columns) {
 			if (this.schema == null || this.table == null) {
 				throw new WalDecodeException("wal2json v1: change at " + messageLsn + " without schema or table");
 			}
@@ -278,6 +291,7 @@ public final class Wal2JsonV1Decoder implements WalDecoder {
 				case "delete" -> ChangeKind.DELETE;
 				default -> throw new WalDecodeException("wal2json v1: unknown kind at " + messageLsn);
 			};
+			columns.complete(this.row, this.schema, this.table, changeKind, true);
 			return this.row.build(this.schema, this.table, changeKind, tx, Lsn.INVALID);
 		}
 

@@ -2,6 +2,7 @@ package dev.lode.core.decode;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -33,6 +34,10 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 
 	private final Wal2JsonValues values = new Wal2JsonValues();
 
+	private final List<dev.lode.core.WatchedTable> watched;
+
+	private TableColumns columns = TableColumns.NONE;
+
 	private @Nullable TransactionInfo current;
 
 	/**
@@ -48,6 +53,7 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 	 */
 	public Wal2JsonV2Decoder(Wal2JsonFilter filter) {
 		this.options = filter.slotOptions(2);
+		this.watched = filter.watched();
 	}
 
 	@Override
@@ -130,7 +136,13 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 		return tx;
 	}
 
-	private static WalChange change(Message m, TransactionInfo tx, Lsn messageLsn) {
+	/** Reads the catalog: an UPDATE leaves unchanged TOASTed columns out without a marker. */
+	@Override
+	public void prepare(java.sql.Connection connection, boolean slotExists) throws java.sql.SQLException {
+		this.columns = TableColumns.read(connection, this.watched);
+	}
+
+	private WalChange change(Message m, TransactionInfo tx, Lsn messageLsn) {
 		if (m.schema == null || m.table == null) {
 			throw new WalDecodeException("wal2json v2: change at " + messageLsn + " without schema or table");
 		}
@@ -140,6 +152,7 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 			case "D" -> ChangeKind.DELETE;
 			default -> ChangeKind.TRUNCATE;
 		};
+		this.columns.complete(m.row, m.schema, m.table, kind, false);
 		return m.row.build(m.schema, m.table, kind, tx, (m.lsn != null) ? m.lsn : messageLsn);
 	}
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * Every format against a real server through {@link dev.lode.core.replication.ReplicationLoop}: one workload
@@ -45,24 +46,35 @@ class DecodersIntegrationTest {
 	void streamTheWorkloadThroughEveryFormat(TestPostgres pg) throws Exception {
 		String db = pg.createDatabase("decoders");
 		pg.execute(db, "CREATE TABLE done (id integer PRIMARY KEY)");
-		for (OutputFormat format : OutputFormat.values()) {
-			String slot = "it_" + format.name().toLowerCase();
-			LoopHarness loop = new LoopHarness(pg, db, slot, format.create(List.of(), null, slot), List.of());
-			this.loops.put(format, loop.open("Asia/Kolkata"));
-		}
+		List<String> definitions = new ArrayList<>(List.of(
+				"CREATE TABLE full_nulls (id integer PRIMARY KEY, note text, amount numeric)",
+				"ALTER TABLE full_nulls REPLICA IDENTITY FULL",
+				"CREATE TABLE specials (id integer PRIMARY KEY, r real, d double precision, n numeric)"));
+		List<String> changes = new ArrayList<>();
 		for (String scenario : List.of("s1", "s2", "s3", "s5")) {
 			String sql = new String(Fixtures.bytes("captured/" + scenario + "/workload.sql"), StandardCharsets.UTF_8);
 			if (scenario.equals("s5")) {
 				sql = sql.replace("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');", "");
 			}
-			List<String> statements = new ArrayList<>();
 			for (String statement : sql.split(";\\s*\\n")) {
 				if (!statement.isBlank()) {
-					statements.add(statement);
+					// the tables exist before lode starts, as in an application (the wal2json decoders read the
+					// catalog when the stream opens)
+					(statement.strip().startsWith("CREATE") ? definitions : changes).add(statement);
 				}
 			}
-			pg.execute(db, statements.toArray(String[]::new));
 		}
+		pg.execute(db, definitions.toArray(String[]::new));
+		for (OutputFormat format : OutputFormat.values()) {
+			String slot = "it_" + format.name().toLowerCase();
+			LoopHarness loop = new LoopHarness(pg, db, slot, format.create(List.of(), null, slot), List.of());
+			this.loops.put(format, loop.open("Asia/Kolkata"));
+		}
+		changes.addAll(List.of("INSERT INTO full_nulls VALUES (1, NULL, 5)",
+				"UPDATE full_nulls SET note = 'set', amount = NULL WHERE id = 1", "DELETE FROM full_nulls WHERE id = 1",
+				"INSERT INTO specials VALUES (1, 'NaN', 'NaN', 'NaN'), (2, 'Infinity', 'Infinity', 'Infinity'),"
+						+ " (3, '-Infinity', '-Infinity', '-Infinity'), (4, NULL, NULL, NULL)"));
+		pg.execute(db, changes.toArray(String[]::new));
 		pg.execute(db, "INSERT INTO done VALUES (1)");
 		for (LoopHarness loop : this.loops.values()) {
 			loop.start();
@@ -145,6 +157,9 @@ class DecodersIntegrationTest {
 		WalChange untouched = row(format, "docs", ChangeKind.UPDATE, 0);
 		assertThat(untouched.values()).containsOnlyKeys("id", "title");
 		assertThat(untouched.isUnchanged("big")).isTrue();
+		// the set and the question agree, whatever the plugin
+		assertThat(untouched.unchangedColumns()).containsExactly("big");
+		assertThat(untouched.isUnchanged("no_such_column")).isFalse();
 		assertThat(untouched.oldValues()).containsExactly(Map.entry("id", 10L));
 		WalChange toNull = row(format, "docs", ChangeKind.UPDATE, 3);
 		assertThat(toNull.values()).containsEntry("title", null);
@@ -152,6 +167,50 @@ class DecodersIntegrationTest {
 		// REPLICA IDENTITY FULL: the old row
 		WalChange full = row(format, "docs", ChangeKind.DELETE, 0);
 		assertThat(full.oldValues()).containsOnlyKeys("id", "title", "big");
+	}
+
+	@ParameterizedTest
+	@EnumSource(OutputFormat.class)
+	void nullOldValuesOfAFullReplicaIdentityAreThereWithEveryFormat(OutputFormat format) {
+		WalChange update = row(format, "full_nulls", ChangeKind.UPDATE, 0);
+		assertThat(update.oldValues()).containsExactly(entry("id", 1), entry("note", null),
+				entry("amount", new BigDecimal("5")));
+		assertThat(update.values()).containsEntry("note", "set").containsEntry("amount", null);
+		WalChange delete = row(format, "full_nulls", ChangeKind.DELETE, 0);
+		assertThat(delete.oldValues()).containsExactly(entry("id", 1), entry("note", "set"), entry("amount", null));
+	}
+
+	@ParameterizedTest
+	@EnumSource(OutputFormat.class)
+	void notANumberAndInfinities(OutputFormat format) {
+		List<WalChange> rows = this.loops.get(format)
+			.changes()
+			.stream()
+			.filter((c) -> c.table().equals("specials"))
+			.toList();
+		assertThat(rows).hasSize(4);
+		WalChange sqlNull = rows.get(3);
+		assertThat(sqlNull.values()).containsEntry("r", null).containsEntry("d", null).containsEntry("n", null);
+		assertThat(sqlNull.raw("n")).isNull();
+		if (format == OutputFormat.PGOUTPUT) {
+			// exact: Java's own NaN and infinities; numeric has no BigDecimal for them, raw() keeps the text
+			assertThat(rows.get(0).values()).containsEntry("r", Float.NaN).containsEntry("d", Double.NaN);
+			assertThat(rows.get(1).values()).containsEntry("r", Float.POSITIVE_INFINITY)
+				.containsEntry("d", Double.POSITIVE_INFINITY);
+			assertThat(rows.get(2).values()).containsEntry("r", Float.NEGATIVE_INFINITY)
+				.containsEntry("d", Double.NEGATIVE_INFINITY);
+			assertThat(List.of(rows.get(0), rows.get(1), rows.get(2))).allSatisfy((c) -> assertThat(c.get("n")).isNull())
+				.extracting((c) -> c.raw("n"))
+				.containsExactly("NaN", "Infinity", "-Infinity");
+		}
+		else {
+			// wal2json writes JSON null for all of them: nothing tells them from SQL NULL (README, "What wal2json
+			// cannot say")
+			for (WalChange special : List.of(rows.get(0), rows.get(1), rows.get(2))) {
+				assertThat(special.values()).containsEntry("r", null).containsEntry("d", null).containsEntry("n", null);
+				assertThat(special.rawValues()).containsEntry("r", null).containsEntry("d", null).containsEntry("n", null);
+			}
+		}
 	}
 
 	@Test
@@ -171,7 +230,8 @@ class DecodersIntegrationTest {
 		assertThat(v2).hasSizeGreaterThan(20);
 		// wal2json sends NaN / infinities of float types as null
 		assertThat(pgoutput.stream().map(CrossFormatFixtureTest::finiteFloats).toList()).containsExactlyElementsOf(v2);
-		// format 1: commitLsn is the commit end, no change LSN, no TRUNCATE, no NULLs in oldkeys
+		// format 1: commitLsn is the commit end, no change LSN, no TRUNCATE; NULL old values of a FULL
+		// replica identity, which format 1 leaves out of oldkeys, are added back from the catalog
 		Map<Long, Lsn> endByXid = new LinkedHashMap<>();
 		List<TransactionInfo> v1Commits = this.loops.get(OutputFormat.WAL2JSON_V1).commits;
 		synchronized (v1Commits) {
@@ -180,10 +240,8 @@ class DecodersIntegrationTest {
 		List<WalChange> expected = new ArrayList<>();
 		for (WalChange c : v2) {
 			if (c.kind() != ChangeKind.TRUNCATE) {
-				Map<String, Object> old = new LinkedHashMap<>(c.oldValues());
-				old.values().removeIf((x) -> x == null);
 				TransactionInfo tx = c.transaction();
-				expected.add(new WalChange(c.schema(), c.table(), c.kind(), c.values(), old, c.columnTypes(),
+				expected.add(new WalChange(c.schema(), c.table(), c.kind(), c.values(), c.oldValues(), c.columnTypes(),
 						new TransactionInfo(tx.xid(), endByXid.get(tx.xid()), tx.commitTime()), Lsn.INVALID));
 			}
 		}
