@@ -9,7 +9,7 @@ import org.springframework.util.backoff.BackOffExecution;
 /**
  * Redelivers a failed change after the intervals of a {@link BackOff}; when the back-off is
  * exhausted it stops streaming ({@link FailureAction#STOP}, the default) or skips the change
- * ({@link FailureAction#SKIP}, opt-in).
+ * ({@link FailureAction#SKIP}, opt-in: only the listeners that failed miss the change).
  *
  * @since 0.1.0
  */
@@ -41,8 +41,8 @@ public class DefaultWalChangeErrorHandler implements WalChangeErrorHandler {
 				break;
 			}
 			attempt++;
-			logger.warn("Listener failed on {} {} at {} ({}); delivering the change again in {} ms (attempt {})",
-					change.kind(), change.qualifiedTable(), change.lsn(), listenerId(last), wait, attempt);
+			logger.warn("Listener '{}' failed on {} {} at {}; delivering the change to it again in {} ms (attempt {})",
+					listenerIds(last), change.kind(), change.qualifiedTable(), change.lsn(), wait, attempt);
 			Thread.sleep(wait);
 			try {
 				redelivery.redeliver();
@@ -55,17 +55,18 @@ public class DefaultWalChangeErrorHandler implements WalChangeErrorHandler {
 			}
 		}
 		if (this.whenExhausted == FailureAction.SKIP) {
-			logger.error("Skipping {} {} at {} (commit {}) after {} attempts: listener '{}' failed; the change is"
-					+ " acknowledged and will not be delivered again", change.kind(), change.qualifiedTable(),
-					change.lsn(), change.commitLsn(), attempt, listenerId(last), last);
+			logger.error("Listener '{}' skips {} {} at {} (commit {}) after {} attempts: it failed every time; the"
+					+ " other listeners received the change, which is acknowledged with its transaction and not"
+					+ " delivered again", listenerIds(last), change.kind(), change.qualifiedTable(), change.lsn(),
+					change.commitLsn(), attempt, last);
 			return;
 		}
 		throw last;
 	}
 
-	private static String listenerId(Exception failure) {
-		return (failure instanceof ListenerFailedException listenerFailure) ? listenerFailure.getListenerId()
-				: "unknown";
+	private static String listenerIds(Exception failure) {
+		return (failure instanceof ListenerFailedException listenerFailure)
+				? String.join("', '", listenerFailure.getListenerIds()) : "unknown";
 	}
 
 }

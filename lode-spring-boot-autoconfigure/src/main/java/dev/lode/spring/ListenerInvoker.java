@@ -13,8 +13,9 @@ import org.springframework.util.ReflectionUtils;
 
 /**
  * Invokes one listener method on its bean: times it (argument binding included) for the
- * {@link WalListenerObserver}, and turns any failure into a {@link ListenerFailedException} that is
- * also recorded on the event, so a multicaster {@code ErrorHandler} cannot hide it.
+ * {@link WalListenerObserver}, and records any failure on the event instead of throwing it, so that
+ * the listeners after it still receive the event and a multicaster {@code ErrorHandler} cannot hide it;
+ * the dispatcher throws after the event went to every listener.
  *
  * @since 0.1.0
  */
@@ -55,8 +56,7 @@ final class ListenerInvoker {
 	 * @param failure makes the exception that describes a failure
 	 * @param what describes the invocation for TRACE logging, never row values
 	 */
-	void invoke(WalDispatchEvent event, Supplier<@Nullable Object[]> arguments,
-			Function<Throwable, ListenerFailedException> failure, Object what) {
+	void invoke(WalDispatchEvent event, Supplier<@Nullable Object[]> arguments, Object what) {
 		event.invoking();
 		if (logger.isTraceEnabled()) {
 			logger.trace("Listener '{}' <- {}", this.id, what);
@@ -74,7 +74,7 @@ final class ListenerInvoker {
 		}
 		this.observer.listenerCompleted(this.id, System.nanoTime() - start, thrown == null);
 		if (thrown != null) {
-			throw fail(event, thrown, failure);
+			fail(event, thrown);
 		}
 	}
 
@@ -94,16 +94,13 @@ final class ListenerInvoker {
 	}
 
 	/**
-	 * Records a failure outside the invocation (a condition that could not be evaluated).
+	 * Records a failure (also one outside the invocation: a condition that could not be evaluated).
 	 * @param event the event
 	 * @param thrown what went wrong
-	 * @param failure makes the exception that describes it
-	 * @return the exception to throw
 	 */
-	ListenerFailedException fail(WalDispatchEvent event, Throwable thrown,
-			Function<Throwable, ListenerFailedException> failure) {
+	void fail(WalDispatchEvent event, Throwable thrown) {
+		logger.debug("Listener '{}' failed", this.id, thrown);
 		event.failed(this.id, thrown);
-		return failure.apply(thrown);
 	}
 
 }

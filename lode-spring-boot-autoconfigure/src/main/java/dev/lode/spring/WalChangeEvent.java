@@ -2,6 +2,7 @@ package dev.lode.spring;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import dev.lode.core.WalChange;
 import org.jspecify.annotations.Nullable;
@@ -20,13 +21,35 @@ public class WalChangeEvent extends WalDispatchEvent {
 
 	private transient @Nullable List<Object> collectors;
 
+	private final transient @Nullable Set<String> listenerIds;
+
 	/**
 	 * @param source the publisher
 	 * @param change the change
 	 */
 	public WalChangeEvent(Object source, WalChange change) {
+		this(source, change, null);
+	}
+
+	/**
+	 * An event for some listeners only: a redelivery to those that failed.
+	 * @param source the publisher
+	 * @param change the change
+	 * @param listenerIds the listeners it is for, {@code null} for all
+	 */
+	WalChangeEvent(Object source, WalChange change, @Nullable Set<String> listenerIds) {
 		super(source);
 		this.change = change;
+		this.listenerIds = listenerIds;
+	}
+
+	/**
+	 * @param listenerId a listener's id
+	 * @return whether the event is for that listener: every listener, unless it redelivers the change to
+	 * those that failed on it
+	 */
+	public boolean isFor(String listenerId) {
+		return this.listenerIds == null || this.listenerIds.contains(listenerId);
 	}
 
 	/** @return the change */

@@ -12,8 +12,9 @@ import org.springframework.core.ResolvableType;
  * Invokes one {@link OnWalChange} method for the {@link WalChangeEvent}s its filter and condition
  * accept. Always synchronous ({@link #supportsAsyncExecution()} is {@code false}), so an application
  * event multicaster with a task executor cannot make lode acknowledge a change whose listener has not
- * finished; failures are recorded on the event, so an {@code ErrorHandler} that swallows them cannot
- * make lode acknowledge a failed change. Listeners of one change run in {@link #getOrder()} order
+ * finished; failures are recorded on the event (not thrown, so the change still reaches the listeners
+ * after a failed one), and an {@code ErrorHandler} that swallows them cannot make lode acknowledge a
+ * failed change. Listeners of one change run in {@link #getOrder()} order
  * ({@code @Order} on the method, {@code Ordered.LOWEST_PRECEDENCE} without).
  *
  * @since 0.1.0
@@ -66,7 +67,8 @@ public class WalChangeListenerMethodAdapter implements GenericApplicationListene
 
 	@Override
 	public void onApplicationEvent(ApplicationEvent event) {
-		if (!(event instanceof WalChangeEvent walEvent) || !this.filter.matches(walEvent.getChange())) {
+		if (!(event instanceof WalChangeEvent walEvent) || !walEvent.isFor(this.invoker.id())
+				|| !this.filter.matches(walEvent.getChange())) {
 			return;
 		}
 		WalChange change = walEvent.getChange();
@@ -77,17 +79,14 @@ public class WalChangeListenerMethodAdapter implements GenericApplicationListene
 				matches = this.condition.matches(change, arguments);
 			}
 			catch (RuntimeException ex) {
-				throw this.invoker.fail(walEvent, ex, (failure) -> failed(change, failure));
+				this.invoker.fail(walEvent, ex);
+				return;
 			}
 			if (!matches) {
 				return;
 			}
 		}
-		this.invoker.invoke(walEvent, arguments, (failure) -> failed(change, failure), change);
-	}
-
-	private ListenerFailedException failed(WalChange change, Throwable failure) {
-		return new ListenerFailedException(this.invoker.id(), change, failure);
+		this.invoker.invoke(walEvent, arguments, change);
 	}
 
 	@Override

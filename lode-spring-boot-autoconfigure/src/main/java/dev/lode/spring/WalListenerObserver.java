@@ -35,6 +35,15 @@ public interface WalListenerObserver {
 	}
 
 	/**
+	 * A listener failed on a change and the error handler went on without it (the {@code skip} failure
+	 * action): that listener never received the change, the others did.
+	 * @param listenerId the listener's id
+	 * @param change the change
+	 */
+	default void changeSkipped(String listenerId, WalChange change) {
+	}
+
+	/**
 	 * A listener returned or failed.
 	 * @param listenerId the listener's id
 	 * @param durationNanos how long it ran, argument binding included
@@ -68,6 +77,13 @@ public interface WalListenerObserver {
 			public void changeDispatched(WalChange change) {
 				for (WalListenerObserver observer : all) {
 					observer.changeDispatched(change);
+				}
+			}
+
+			@Override
+			public void changeSkipped(String listenerId, WalChange change) {
+				for (WalListenerObserver observer : all) {
+					observer.changeSkipped(listenerId, change);
 				}
 			}
 

@@ -72,8 +72,6 @@ public class WalTransactionListenerMethodAdapter implements GenericApplicationLi
 			List<WalChange> changes = transactionEvent.collected(this);
 			if (!changes.isEmpty()) {
 				this.invoker.invoke(transactionEvent, () -> this.parameters.resolve(transactionEvent, changes),
-						(failure) -> new ListenerFailedException(this.invoker.id(), transactionEvent.getTransaction(),
-								failure),
 						transactionEvent.getTransaction());
 			}
 		}
@@ -81,7 +79,7 @@ public class WalTransactionListenerMethodAdapter implements GenericApplicationLi
 
 	private void collect(WalChangeEvent event) {
 		WalChange change = event.getChange();
-		if (!this.filter.matches(change)) {
+		if (!event.isFor(this.invoker.id()) || !this.filter.matches(change)) {
 			return;
 		}
 		if (this.condition != null) {
@@ -90,8 +88,8 @@ public class WalTransactionListenerMethodAdapter implements GenericApplicationLi
 				matches = this.condition.matches(change, null);
 			}
 			catch (RuntimeException ex) {
-				throw this.invoker.fail(event, ex,
-						(failure) -> new ListenerFailedException(this.invoker.id(), change, failure));
+				this.invoker.fail(event, ex);
+				return;
 			}
 			if (!matches) {
 				return;

@@ -67,6 +67,27 @@ class ListenerFailurePolicyTests extends LodeTestApps {
 	}
 
 	@Test
+	void skipLosesTheChangeOnlyForTheListenerThatFailed() {
+		ConfigurableApplicationContext context = start(ThreeListeners.class, FAST_RETRY,
+				"lode.listener.retry.max-attempts=2", "lode.listener.failure-action=skip");
+		ThreeListeners listeners = context.getBean(ThreeListeners.class);
+		sql("insert into orders values (1, 'poison', 1, 'new')");
+		sql("insert into orders values (2, 'fine', 1, 'new')");
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> listeners.transactions.size() == 2);
+		// the listeners before and after the failing one received every change, once
+		assertThat(listeners.first.ids()).containsExactly(1, 2);
+		assertThat(listeners.third.ids()).containsExactly(1, 2);
+		assertThat(listeners.transactions.ids()).containsExactly(1, 2);
+		// the failing one was tried twice on id 1 (the redelivery went to it alone), then skipped it
+		assertThat(listeners.middleAttempts.get()).isEqualTo(3);
+		assertThat(listeners.middle.ids()).containsExactly(2);
+		assertThat(listeners.skipped).containsExactly("ThreeListeners.middle skipped 1");
+		Lsn commit = listeners.third.changes().get(1).commitLsn();
+		await().atMost(Duration.ofSeconds(20)).until(() -> confirmedFlushLsn().isAfter(commit));
+	}
+
+	@Test
 	void aMulticasterWithAnErrorHandlerCannotMakeLodeAcknowledgeAFailedChange() {
 		ConfigurableApplicationContext context = start(SwallowingMulticaster.class, FAST_RETRY,
 				"lode.listener.retry.max-attempts=1");
@@ -117,6 +138,55 @@ class ListenerFailurePolicyTests extends LodeTestApps {
 			this.attempts.incrementAndGet();
 			this.last.set(change);
 			throw new IllegalStateException("permanent failure");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ThreeListeners implements WalListenerObserver {
+
+		final Recorder first = new Recorder();
+
+		final Recorder middle = new Recorder();
+
+		final Recorder third = new Recorder();
+
+		final Recorder transactions = new Recorder();
+
+		final AtomicInteger middleAttempts = new AtomicInteger();
+
+		final java.util.List<String> skipped = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@org.springframework.core.annotation.Order(1)
+		@OnWalChange(table = "orders")
+		void first(WalChange change) {
+			this.first.add(change);
+		}
+
+		@org.springframework.core.annotation.Order(2)
+		@OnWalChange(table = "orders")
+		void middle(WalChange change) {
+			this.middleAttempts.incrementAndGet();
+			if (Integer.valueOf(1).equals(change.get("id"))) {
+				throw new IllegalStateException("poison");
+			}
+			this.middle.add(change);
+		}
+
+		@org.springframework.core.annotation.Order(3)
+		@OnWalChange(table = "orders")
+		void third(WalChange change) {
+			this.third.add(change);
+		}
+
+		@OnWalTransaction(table = "orders")
+		void transaction(java.util.List<WalChange> changes) {
+			changes.forEach(this.transactions::add);
+		}
+
+		@Override
+		public void changeSkipped(String listenerId, WalChange change) {
+			this.skipped.add(listenerId + " skipped " + change.get("id"));
 		}
 
 	}

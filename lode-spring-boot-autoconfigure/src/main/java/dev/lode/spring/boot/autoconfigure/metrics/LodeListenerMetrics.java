@@ -18,7 +18,9 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Records the per-change and per-listener meters: {@code lode.changes} (counter; tags {@code schema},
  * {@code table}, {@code kind}), {@code lode.listener} (timer; tags {@code listener}, {@code outcome}
- * {@code success} or {@code failure}) and {@code lode.commit.delay} (timer: from PostgreSQL's commit
+ * {@code success} or {@code failure}), {@code lode.listener.skipped} (counter; tags {@code listener},
+ * {@code schema}, {@code table}: changes a listener never received because it failed on them and the
+ * {@code skip} failure action went on) and {@code lode.commit.delay} (timer: from PostgreSQL's commit
  * time to the start of dispatching the transaction; includes clock skew between the hosts). Meters are
  * created once per table, kind and listener, and looked up without allocating.
  *
@@ -83,6 +85,18 @@ public class LodeListenerMetrics implements WalListenerObserver {
 				.register(this.registry);
 		}
 		return counters;
+	}
+
+	@Override
+	public void changeSkipped(String listenerId, WalChange change) {
+		// rare: registering (or finding) the meter on each call is fine
+		Counter.builder("lode.listener.skipped")
+			.description("Changes a listener failed on and never received (lode.listener.failure-action=skip)")
+			.tag("listener", listenerId)
+			.tag("schema", change.schema())
+			.tag("table", change.table())
+			.register(this.registry)
+			.increment();
 	}
 
 	@Override
