@@ -19,6 +19,9 @@ import dev.lode.core.WalChange;
 import dev.lode.test.WithPostgres;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * Listener parameters bound from real changes: records, POJOs, maps, the old row and the transaction.
  */
 @WithPostgres
+@ExtendWith(OutputCaptureExtension.class)
 class RowBindingTests extends LodeTestApps {
 
 	@Test
@@ -139,6 +143,22 @@ class RowBindingTests extends LodeTestApps {
 				new Instants(5, minusInfinity.toInstant()));
 	}
 
+	@Test
+	void columnsWithDigitsBindAsJavaNamesThemAndAPropertyNoColumnFillsIsReportedOnce(CapturedOutput output) {
+		sql("create table digits (id int primary key, c_int_2d int, address_line_1 text, x2 text)");
+		ConfigurableApplicationContext context = start(DigitsListener.class);
+		DigitsListener listener = context.getBean(DigitsListener.class);
+
+		sql("insert into digits values (1, 42, 'Main Street 1', 'x')", "insert into digits values (2, 43, 'b', 'y')");
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> listener.rows.size() == 2);
+		assertThat(listener.rows.get(0)).isEqualTo(new Digits(1, 42, "Main Street 1", "x", null));
+		assertThat(output.getOut().lines()
+			.filter((line) -> line.contains("No column of table public.digits fills the property [nickname] of "
+					+ Digits.class.getName())))
+			.hasSize(1);
+	}
+
 	enum Status {
 
 		NEW, PAID
@@ -150,6 +170,10 @@ class RowBindingTests extends LodeTestApps {
 	}
 
 	record Event(int id, OffsetDateTime happenedAt, LocalDateTime localAt, LocalDate day) {
+
+	}
+
+	record Digits(int id, Integer cInt2d, String addressLine1, String x2, @Nullable String nickname) {
 
 	}
 
@@ -248,6 +272,18 @@ class RowBindingTests extends LodeTestApps {
 		@OnWalChange(table = "orders", kind = ChangeKind.DELETE)
 		void onDeleteMap(@OldRow Map<String, Object> before) {
 			this.oldMaps.add(before);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DigitsListener {
+
+		final List<Digits> rows = new CopyOnWriteArrayList<>();
+
+		@OnWalChange(table = "digits")
+		void onRow(Digits row) {
+			this.rows.add(row);
 		}
 
 	}

@@ -9,8 +9,10 @@ import java.time.temporal.TemporalAccessor;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -28,8 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates {@link RowBinder}s backed by Jackson's {@code ObjectMapper.convertValue}: columns
  * {@code snake_case} bind to properties {@code camelCase} (a property with an explicit
- * {@code @JsonProperty} name binds to that column), columns without a property are ignored (not even
- * converted), and values are converted to the property types (text to numbers, enums
+ * {@code @JsonProperty} name binds to that column; a column whose name has digits binds as a Java
+ * developer names the property: {@code c_int_2d} to {@code cInt2d}, {@code address_line_1} to
+ * {@code addressLine1}), columns without a property are ignored (not even converted), a property that
+ * no column of a table fills is reported once per table (WARN), and values are converted to the property types (text to numbers, enums
  * case-insensitively, dates and times, as {@code java.time} values or as PostgreSQL's
  * {@code 2024-01-02 03:04:05+00} text, to {@code java.time} types, which needs Jackson's JSR-310
  * module as usual). The mapper is a copy of
@@ -72,7 +76,38 @@ public final class JacksonRowBinders {
 		Set<String> properties = new HashSet<>();
 		Set<String> temporal = new HashSet<>();
 		boolean open = introspect(javaType, properties, temporal);
-		return new Binder(this.mapper, javaType, open ? null : Set.copyOf(properties), Set.copyOf(temporal));
+		return new Binder(this.mapper, javaType, open ? null : Set.copyOf(properties), Set.copyOf(temporal),
+				loose(properties));
+	}
+
+	/**
+	 * Property names by their {@link #looseName loose} form, for columns whose snake case Jackson's naming
+	 * strategy does not produce ({@code c_int_2d}: Jackson turns {@code cInt2d} into {@code c_int2d}).
+	 * Forms that two properties share are left out.
+	 */
+	private static Map<String, String> loose(Set<String> properties) {
+		Map<String, String> byLooseName = new HashMap<>();
+		Set<String> ambiguous = new HashSet<>();
+		for (String property : properties) {
+			String key = looseName(property);
+			if (byLooseName.putIfAbsent(key, property) != null) {
+				ambiguous.add(key);
+			}
+		}
+		ambiguous.forEach(byLooseName::remove);
+		return Map.copyOf(byLooseName);
+	}
+
+	/** {@code c_int_2d}, {@code c_int2d} and {@code cInt2d} alike: lower case without underscores. */
+	static String looseName(String name) {
+		StringBuilder sb = new StringBuilder(name.length());
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			if (c != '_') {
+				sb.append(Character.toLowerCase(c));
+			}
+		}
+		return sb.toString();
 	}
 
 	/**
@@ -107,11 +142,59 @@ public final class JacksonRowBinders {
 
 		private final Set<String> temporal;
 
-		Binder(ObjectMapper mapper, JavaType type, @Nullable Set<String> properties, Set<String> temporal) {
+		private final Map<String, String> looseProperties;
+
+		/** The property of each column that is not a property's own name ({@code ""}: none). */
+		private final Map<String, String> otherColumns = new ConcurrentHashMap<>();
+
+		/** Tables whose columns were compared with the properties already. */
+		private final Set<String> checkedTables = ConcurrentHashMap.newKeySet();
+
+		Binder(ObjectMapper mapper, JavaType type, @Nullable Set<String> properties, Set<String> temporal,
+				Map<String, String> looseProperties) {
 			this.mapper = mapper;
 			this.type = type;
 			this.properties = properties;
 			this.temporal = temporal;
+			this.looseProperties = looseProperties;
+		}
+
+		@Override
+		public Object bind(Map<String, @Nullable Object> row, String table, Set<String> columns) {
+			Set<String> names = this.properties;
+			if (names != null && this.checkedTables.add(table)) {
+				Set<String> filled = new HashSet<>();
+				for (String column : columns) {
+					String property = property(column);
+					if (property != null) {
+						filled.add(property);
+					}
+				}
+				List<String> missing = names.stream().filter((name) -> !filled.contains(name)).sorted().toList();
+				if (!missing.isEmpty()) {
+					logger.warn("No column of table {} fills the propert{} {} of {}: {} always null or the default"
+							+ " (columns: {}; name the property after its column in camel case, or annotate it"
+							+ " with @JsonProperty(\"column_name\"))", table, (missing.size() == 1) ? "y" : "ies",
+							missing, this.type.getRawClass().getName(), (missing.size() == 1) ? "it is" : "they are",
+							columns.stream().sorted().toList());
+				}
+			}
+			return bind(row);
+		}
+
+		/** The property a column fills: its own name, or the loose match; {@code null} for none. */
+		private @Nullable String property(String column) {
+			Set<String> names = this.properties;
+			if (names == null || names.contains(column)) {
+				return column;
+			}
+			String property = this.otherColumns.get(column);
+			if (property == null) {
+				// once per column name: no allocation per row for columns without a property
+				property = this.looseProperties.getOrDefault(looseName(column), "");
+				this.otherColumns.put(column, property);
+			}
+			return property.isEmpty() ? null : property;
 		}
 
 		@Override
@@ -138,12 +221,11 @@ public final class JacksonRowBinders {
 		 * and passes dates and times as ISO-8601 text, which needs no Jackson module to write.
 		 */
 		private Map<String, @Nullable Object> prepare(Map<String, @Nullable Object> row) {
-			Set<String> names = this.properties;
 			Map<String, @Nullable Object> values = new HashMap<>();
 			for (Map.Entry<String, @Nullable Object> column : row.entrySet()) {
-				String name = column.getKey();
-				if (names != null && !names.contains(name)) {
-					continue;
+				String name = property(column.getKey());
+				if (name == null || (!name.equals(column.getKey()) && row.containsKey(name))) {
+					continue; // no property, or the property's own column is there too
 				}
 				Object value = column.getValue();
 				if (value instanceof TemporalAccessor temporal) {
