@@ -73,6 +73,11 @@ public final class Wal2JsonV1Decoder implements WalDecoder {
 	}
 
 	@Override
+	public boolean sendsTransactionsWhole() {
+		return true;
+	}
+
+	@Override
 	public void reset() {
 		// no state between messages
 	}

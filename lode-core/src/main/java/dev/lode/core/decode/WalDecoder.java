@@ -36,6 +36,14 @@ public interface WalDecoder {
 	}
 
 	/**
+	 * @return whether the plugin sends a whole transaction as one message (wal2json format 1), so that a
+	 * transaction must fit in memory
+	 */
+	default boolean sendsTransactionsWhole() {
+		return false;
+	}
+
+	/**
 	 * Decodes one XLogData payload.
 	 * @param payload the message payload (position to limit)
 	 * @param messageLsn the XLogData start LSN the driver reported for it

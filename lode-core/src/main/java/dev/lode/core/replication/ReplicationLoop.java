@@ -180,6 +180,9 @@ public final class ReplicationLoop {
 				message = stream.readPending();
 				lsn = (message != null) ? Lsn.of(stream.getLastReceiveLSN().asLong()) : Lsn.INVALID;
 			}
+			catch (OutOfMemoryError ex) {
+				throw messageTooLarge(ex);
+			}
 			finally {
 				this.streamLock.unlock();
 			}
@@ -201,6 +204,9 @@ public final class ReplicationLoop {
 			try {
 				this.decoder.decode(message, lsn, sink);
 			}
+			catch (OutOfMemoryError ex) {
+				throw messageTooLarge(ex);
+			}
 			finally {
 				this.busy.exit();
 			}
@@ -216,6 +222,23 @@ public final class ReplicationLoop {
 			logger.info("Stopping inside a transaction; it was not acknowledged and will be delivered again");
 		}
 		this.notices.drain(replication);
+	}
+
+	/**
+	 * A message the heap cannot hold: with a format that sends a whole transaction as one message (wal2json
+	 * format 1), a setup problem with a fix; otherwise the error as it is.
+	 */
+	private RuntimeException messageTooLarge(OutOfMemoryError error) {
+		if (!this.decoder.sendsTransactionsWhole()) {
+			throw error;
+		}
+		long maxMiB = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+		return new ReplicationSetupException("A transaction after " + acks().acknowledged()
+				+ " does not fit in the Java heap (" + maxMiB + " MiB, " + error.getMessage() + "): wal2json format 1"
+				+ " sends each transaction as one message, which lode must hold in memory whole",
+				"Set lode.wal2json.format-version=2 or lode.plugin=pgoutput: both send one message per change, so"
+						+ " transactions of any size stream in bounded memory (or give the JVM more heap with -Xmx)",
+				error);
 	}
 
 	private void onIdle(PGReplicationStream stream) throws SQLException {

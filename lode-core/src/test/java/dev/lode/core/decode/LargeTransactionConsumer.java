@@ -68,7 +68,13 @@ final class LargeTransactionConsumer {
 		loop[0] = new ReplicationLoop(settings, format.create(List.of(), null, args[3]), handler,
 				ReplicationObserver.NONE);
 		long start = System.nanoTime();
-		loop[0].run();
+		try {
+			loop[0].run();
+		}
+		catch (dev.lode.core.replication.ReplicationSetupException ex) {
+			System.out.println("FAILED " + ex.getMessage() + " | " + ex.action());
+			System.exit(3);
+		}
 		double seconds = (System.nanoTime() - start) / 1e9;
 		long peaks = 0;
 		for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
