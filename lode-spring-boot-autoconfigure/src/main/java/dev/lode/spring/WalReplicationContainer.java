@@ -173,7 +173,8 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 				try {
 					if (active == null) {
 						active = newLoop(current);
-						active.open(false);
+						// from what this process acknowledged: its last status update may not have arrived
+						active.open(false, this.status.acknowledged);
 						this.status.state = ReplicationState.STREAMING;
 						if (attempt > 0) {
 							logger.info("Reconnected to slot '{}' after {} attempt(s)", current.slotName(), attempt);

@@ -43,6 +43,37 @@ class ReconnectTests extends LodeTestApps {
 	}
 
 	@Test
+	void aReconnectResumesAfterWhatThisProcessAcknowledgedNotFromTheSlotsOlderPosition() {
+		// 2,000 committed single-row transactions wait in the slot; the listener terminates the walsender from
+		// inside its 1,000th call, while lode catches up and its acknowledgements reach the server only now and then
+		ConfigurableApplicationContext context = start(TerminatesOnce.class, "lode.status-interval=1h",
+				"lode.reconnect.initial-interval=100ms");
+		TerminatesOnce listener = context.getBean(TerminatesOnce.class);
+		listener.terminate = () -> terminateWalsender();
+		sql("insert into orders values (0, 'warm-up', 1, 'new')");
+		await().atMost(Duration.ofSeconds(20)).until(() -> listener.received.size() == 1);
+		context.getBean(WalReplicationContainer.class).stop();
+		for (int batch = 0; batch < 4; batch++) {
+			String[] inserts = new String[500];
+			for (int i = 0; i < inserts.length; i++) {
+				int id = 1 + batch * 500 + i;
+				inserts[i] = "insert into orders values (" + id + ", 'c', 1, 'new')";
+			}
+			sql(inserts);
+		}
+		context.getBean(WalReplicationContainer.class).start();
+
+		WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
+		await().atMost(Duration.ofSeconds(60)).until(() -> listener.distinct() == 2001
+				&& container.getReconnectCount() == 1 && container.getState() == ReplicationState.STREAMING);
+		// whatever the new session delivers again comes before a row committed after it started
+		sql("insert into orders values (9999, 'marker', 1, 'new')");
+		await().atMost(Duration.ofSeconds(30)).until(() -> listener.received.ids().contains(9999));
+		// only the transaction in flight when the connection died may come again, not what was acknowledged
+		assertThat(listener.received.size() - listener.distinct()).as("changes delivered twice").isLessThanOrEqualTo(1);
+	}
+
+	@Test
 	void whenTheServerRestartsThenLodeReconnectsAndDeliversEverything() {
 		ConfigurableApplicationContext context = start(RecordingOrders.class, FAST_RECONNECT);
 		RecordingOrders listener = context.getBean(RecordingOrders.class);
@@ -73,6 +104,29 @@ class ReconnectTests extends LodeTestApps {
 		assertThat(container.getLastError()).hasMessageContaining("'" + this.slot + "' does not exist")
 			.hasMessageContaining("dropped");
 		assertThat(context.getBean(LodeHealthIndicator.class).health().getStatus()).isEqualTo(Status.DOWN);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TerminatesOnce {
+
+		final Recorder received = new Recorder();
+
+		volatile Runnable terminate;
+
+		@OnWalChange(table = "orders")
+		void onOrder(WalChange change) {
+			this.received.add(change);
+			if (Integer.valueOf(1000).equals(change.get("id")) && this.terminate != null) {
+				Runnable once = this.terminate;
+				this.terminate = null;
+				once.run();
+			}
+		}
+
+		long distinct() {
+			return this.received.ids().stream().distinct().count();
+		}
+
 	}
 
 	private void terminateWalsender() {

@@ -105,21 +105,40 @@ public final class ReplicationLoop {
 	 * streams from the slot
 	 */
 	public SlotInfo open(boolean allowCreate) throws Exception {
+		return open(allowCreate, null);
+	}
+
+	/**
+	 * Like {@link #open(boolean)}, resuming after a position this process acknowledged before (on an
+	 * earlier connection) when it is ahead of the slot's confirmed position: the status update that
+	 * carried it may not have reached the server, and starting there keeps what this process already
+	 * handled from being delivered again. Transactions that committed before it are skipped.
+	 * @param allowCreate whether a missing slot may be created
+	 * @param acknowledged what this process acknowledged last, or {@code null}
+	 * @return the slot as it was when streaming started
+	 * @throws Exception a setup or connection error
+	 */
+	public SlotInfo open(boolean allowCreate, @Nullable Lsn acknowledged) throws Exception {
 		StreamOpener opener = new StreamOpener(this.settings, this.decoder);
-		StreamOpener.Opened opened = opener.open(allowCreate);
+		StreamOpener.Opened opened = opener.open(allowCreate, acknowledged);
 		SlotInfo slot = opened.slot();
 		this.stream = opened.stream();
 		this.connection = opened.connection();
 		this.slot = slot;
 		this.keeperPeriodMillis = keeperPeriodMillis(opened.senderTimeoutMillis());
-		this.acks = new AckTracker(slot.confirmedFlushLsn());
+		Lsn start = opened.start();
+		if (start.isAfter(slot.confirmedFlushLsn())) {
+			logger.info("Resuming slot '{}' after {}, which this process acknowledged (the slot had confirmed {})",
+					slot.name(), start, slot.confirmedFlushLsn());
+		}
+		this.acks = new AckTracker(start);
 		this.decoder.reset();
 		if (!this.settings.heartbeatInterval().isZero()) {
 			this.heartbeat = new Heartbeat(opener.connector(), this.settings.heartbeatInterval());
 		}
-		logger.info("Streaming from slot '{}' ({}) at {} with pgjdbc {}", slot.name(), this.decoder.plugin(),
-				slot.confirmedFlushLsn(), DriverVersion.current());
-		this.observer.streamingStarted(slot.name(), slot.confirmedFlushLsn());
+		logger.info("Streaming from slot '{}' ({}) at {} with pgjdbc {}", slot.name(), this.decoder.plugin(), start,
+				DriverVersion.current());
+		this.observer.streamingStarted(slot.name(), start);
 		return slot;
 	}
 

@@ -7,8 +7,10 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.lode.core.Lsn;
 import dev.lode.core.decode.WalDecoder;
 import dev.lode.core.preflight.TablePreflight;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
@@ -40,7 +42,12 @@ final class StreamOpener {
 		return this.connector;
 	}
 
-	Opened open(boolean allowCreate) throws Exception {
+	/**
+	 * @param allowCreate whether a missing slot may be created
+	 * @param acknowledged what this process acknowledged on an earlier connection, or {@code null}: the
+	 * stream starts there when it is ahead of the slot's confirmed position
+	 */
+	Opened open(boolean allowCreate, @Nullable Lsn acknowledged) throws Exception {
 		DriverVersion.check();
 		SlotInfo slot;
 		long senderTimeoutMillis;
@@ -60,9 +67,14 @@ final class StreamOpener {
 			throw new SlotInUseException("Replication slot '" + slot.name() + "' is in use by process "
 					+ slot.activePid() + " (another lode instance or consumer)");
 		}
+		// 0/0: the server starts at the slot's confirmed position
+		Lsn start = (acknowledged != null && acknowledged.isAfter(slot.confirmedFlushLsn())) ? acknowledged
+				: Lsn.INVALID;
 		Connection replication = this.connector.openReplication();
 		try {
-			return new Opened(replication, start(replication), slot, senderTimeoutMillis);
+			PGReplicationStream stream = start(replication, start);
+			return new Opened(replication, stream, slot, senderTimeoutMillis,
+					start.equals(Lsn.INVALID) ? slot.confirmedFlushLsn() : start);
 		}
 		catch (SQLException ex) {
 			try {
@@ -79,13 +91,13 @@ final class StreamOpener {
 		}
 	}
 
-	private PGReplicationStream start(Connection replication) throws SQLException {
+	private PGReplicationStream start(Connection replication, Lsn start) throws SQLException {
 		ChainedLogicalStreamBuilder builder = replication.unwrap(PGConnection.class)
 			.getReplicationAPI()
 			.replicationStream()
 			.logical()
 			.withSlotName(this.settings.slotName())
-			.withStartPosition(LogSequenceNumber.INVALID_LSN)
+			.withStartPosition(LogSequenceNumber.valueOf(start.value()))
 			.withStatusInterval((int) this.settings.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
 			.withAutomaticFlush(false);
 		for (Map.Entry<String, String> option : this.decoder.slotOptions().entrySet()) {
@@ -110,8 +122,10 @@ final class StreamOpener {
 	 * @param stream the stream
 	 * @param slot the slot as it was when streaming started
 	 * @param senderTimeoutMillis the server's {@code wal_sender_timeout} (0 = none)
+	 * @param start where the stream starts: the slot's confirmed position, or this process's later one
 	 */
-	record Opened(Connection connection, PGReplicationStream stream, SlotInfo slot, long senderTimeoutMillis) {
+	record Opened(Connection connection, PGReplicationStream stream, SlotInfo slot, long senderTimeoutMillis,
+			Lsn start) {
 
 	}
 
