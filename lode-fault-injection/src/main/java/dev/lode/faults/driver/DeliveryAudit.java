@@ -2,6 +2,8 @@ package dev.lode.faults.driver;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import dev.lode.core.Lsn;
 import dev.lode.faults.ledger.LedgerRecord;
@@ -13,7 +15,8 @@ import dev.lode.faults.ledger.LedgerRecord;
  *
  * <ul>
  * <li><b>lost</b>: committed ids never recorded.</li>
- * <li><b>duplicates</b>: deliveries beyond the first of an id.</li>
+ * <li><b>duplicates</b>: deliveries beyond the first of an id, also split by what started the session that
+ * delivered them again (the first start, or the fault the driver injected before it).</li>
  * <li><b>unknown</b>: recorded ids that were never committed.</li>
  * <li><b>order violations</b>: within one session (one replication connection of one process), ids are
  * consecutive: commit order is id order and every committed row is on the watched table.</li>
@@ -31,6 +34,17 @@ final class DeliveryAudit {
 	}
 
 	static Result audit(long committed, List<List<LedgerRecord>> runs) {
+		return audit(committed, runs, Map.of());
+	}
+
+	/**
+	 * @param committed the committed ids are {@code 1..committed}
+	 * @param runs the ledgers of the consumer runs, in order
+	 * @param sessionCauses what started a session, by {@link #session(int, int) run and session number}
+	 * (sessions not in it: {@code "start"} for the first, {@code "other"} for the rest)
+	 * @return what the audit found
+	 */
+	static Result audit(long committed, List<List<LedgerRecord>> runs, Map<String, String> sessionCauses) {
 		if (committed > Integer.MAX_VALUE - 1) {
 			throw new IllegalArgumentException("Too many rows: " + committed);
 		}
@@ -40,6 +54,7 @@ final class DeliveryAudit {
 		r.runs = runs.size();
 		long maxSeen = 0;
 		int runNumber = 0;
+		String cause = "start";
 		for (List<LedgerRecord> run : runs) {
 			runNumber++;
 			int session = 0;
@@ -50,6 +65,9 @@ final class DeliveryAudit {
 					case 's' -> {
 						session++;
 						r.sessions++;
+						cause = sessionCauses.getOrDefault(session(runNumber, session),
+								(r.sessions == 1) ? "start" : "other");
+						r.sessionsByCause.merge(cause, 1L, Long::sum);
 						confirmed = Lsn.parse(record.text());
 						previous = -1;
 					}
@@ -68,6 +86,9 @@ final class DeliveryAudit {
 							example(r.problems, where + ": id " + id + " was never committed");
 						}
 						else {
+							if (counts[(int) id] > 0) {
+								r.duplicatesByCause.merge(cause, 1L, Long::sum);
+							}
 							counts[(int) id]++;
 						}
 						if (confirmed == null) {
@@ -115,6 +136,15 @@ final class DeliveryAudit {
 		return r;
 	}
 
+	/**
+	 * @param run the consumer run, from 1
+	 * @param session the streaming session within the run, from 1
+	 * @return the key of {@code sessionCauses}
+	 */
+	static String session(int run, int session) {
+		return run + "/" + session;
+	}
+
 	private static void example(List<String> examples, String text) {
 		if (examples.size() < EXAMPLES) {
 			examples.add(text);
@@ -137,6 +167,12 @@ final class DeliveryAudit {
 		long duplicates;
 
 		long idsDeliveredMoreThanOnce;
+
+		/** Duplicates by what started the session that delivered them. */
+		final Map<String, Long> duplicatesByCause = new TreeMap<>();
+
+		/** Sessions by what started them. */
+		final Map<String, Long> sessionsByCause = new TreeMap<>();
 
 		long unknown;
 

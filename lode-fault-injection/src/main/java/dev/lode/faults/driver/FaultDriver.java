@@ -57,6 +57,9 @@ public final class FaultDriver {
 
 	private final List<ConsumerProcess> runs = new ArrayList<>();
 
+	/** The fault that started each recovered session, by run and session number. */
+	private final java.util.Map<String, String> sessionCauses = new java.util.HashMap<>();
+
 	private final FaultReport report;
 
 	private final long started = System.nanoTime();
@@ -197,6 +200,9 @@ public final class FaultDriver {
 		}
 		this.report.injected.merge(fault, 1, Integer::sum);
 		Duration recovery = awaitStreaming(what, sessionsBefore, RECOVERY_TIMEOUT, faultAt);
+		// faults come one at a time: the first session after this one's recovery is the one it started
+		this.sessionCauses.put(DeliveryAudit.session(this.runs.size(), sessionsBefore + 1),
+				fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
 		this.report.recoveries.get(fault).add(recovery);
 		Lsn resumedAt = Lsn.parse(this.current.lastSessionStart());
 		String position = "";
@@ -387,7 +393,7 @@ public final class FaultDriver {
 			partial += (consumer.partialBytes() > 0) ? 1 : 0;
 		}
 		this.report.partialLedgerLines = partial;
-		this.report.audit = DeliveryAudit.audit(this.report.committedRows, ledgers);
+		this.report.audit = DeliveryAudit.audit(this.report.committedRows, ledgers, this.sessionCauses);
 	}
 
 	private void dropSlot() {

@@ -82,6 +82,16 @@ public final class FaultReport {
 		return (this.audit != null) ? this.audit.duplicates : -1;
 	}
 
+	/**
+	 * @param fault a fault
+	 * @return the duplicates delivered by the sessions that fault started ({@code -1} before the audit)
+	 */
+	public long duplicatesAfter(Fault fault) {
+		return (this.audit != null)
+				? this.audit.duplicatesByCause.getOrDefault(fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), 0L)
+				: -1;
+	}
+
 	/** @return everything that went wrong: loss, order or acknowledgement violations, hangs, crashes */
 	public List<String> problems() {
 		List<String> all = new ArrayList<>(this.problems);
@@ -146,6 +156,13 @@ public final class FaultReport {
 			sb.append("  order: violations=").append(a.orderViolations).append(" gaps-at-resume=")
 				.append(a.gapsAtResume).append(" redelivered-after-ack=").append(a.redeliveredAfterAck)
 				.append(" unknown-ids=").append(a.unknown).append('\n');
+			sb.append("  duplicates by what started the session that delivered them again:");
+			for (Map.Entry<String, Long> sessions : a.sessionsByCause.entrySet()) {
+				sb.append(' ').append(sessions.getKey()).append('=')
+					.append(a.duplicatesByCause.getOrDefault(sessions.getKey(), 0L)).append(" (")
+					.append(sessions.getValue()).append(sessions.getValue() == 1 ? " session)" : " sessions)");
+			}
+			sb.append('\n');
 			sb.append("  lost=").append(a.lost).append(" duplicates=").append(a.duplicates);
 			if (!a.lostIds.isEmpty()) {
 				sb.append(" (first lost ids: ").append(a.lostIds).append(')');

@@ -2,11 +2,13 @@ package dev.lode.faults.driver;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.lode.faults.ledger.LedgerRecord;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * The audit itself: a checker that cannot fail proves nothing.
@@ -21,6 +23,18 @@ class DeliveryAuditTest {
 		assertThat(r.lost).isZero();
 		assertThat(r.duplicates).isZero();
 		assertThat(r.injectedFailures).isEqualTo(1);
+	}
+
+	@Test
+	void duplicatesAreSplitByWhatStartedTheSessionThatDeliveredThemAgain() {
+		DeliveryAudit.Result r = DeliveryAudit.audit(4,
+				List.of(run("s 0/100", "d 1 0/200", "d 2 0/300", "s 0/250", "d 2 0/300", "d 3 0/400"),
+						run("s 0/250", "d 2 0/300", "d 3 0/400", "d 4 0/400")),
+				Map.of(DeliveryAudit.session(1, 2), "terminate-walsender", DeliveryAudit.session(2, 1), "kill-consumer"));
+		assertThat(r.duplicates).isEqualTo(3);
+		assertThat(r.duplicatesByCause).containsOnly(entry("terminate-walsender", 1L), entry("kill-consumer", 2L));
+		assertThat(r.sessionsByCause).containsOnly(entry("start", 1L), entry("terminate-walsender", 1L),
+				entry("kill-consumer", 1L));
 	}
 
 	@Test
