@@ -145,6 +145,10 @@ class DecodersIntegrationTest {
 			.containsEntry("c_moodarr", List.of("sad", "happy"))
 			.containsEntry("c_tstzarr", Arrays.asList(OffsetDateTime.parse("2024-01-01T00:00Z"), OffsetDateTime.of(LocalDateTime.MAX, ZoneOffset.UTC)))
 			.containsEntry("c_float8arr", List.of(1.5d, -0.0d, Double.POSITIVE_INFINITY, Double.NaN));
+		// 24:00:00 has no LocalTime: LocalTime.MAX, with the text kept; infinities of timestamptz are in UTC
+		WalChange first = row(format, "more_types", ChangeKind.INSERT, 0);
+		assertThat(first.raw("c_time")).isEqualTo("24:00:00");
+		assertThat(((OffsetDateTime) first.get("c_tstz")).getOffset()).isEqualTo(ZoneOffset.UTC);
 		assertThat(row(format, "more_types", ChangeKind.INSERT, 2).values()).containsEntry("c_tstz",
 				OffsetDateTime.parse("1900-01-01T11:40:28Z"));
 		assertThat(row(format, "more_types", ChangeKind.INSERT, 1).values()).containsEntry("c_tstz",
