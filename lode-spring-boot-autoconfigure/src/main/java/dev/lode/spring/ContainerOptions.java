@@ -3,7 +3,6 @@ package dev.lode.spring;
 import java.time.Duration;
 
 import org.springframework.util.backoff.BackOff;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * How a {@link WalReplicationContainer} starts, reconnects, stands by and stops.
@@ -22,9 +21,8 @@ public record ContainerOptions(boolean autoStartup, Duration shutdownTimeout, Ba
 	 * without limit, take-over attempts every 5 s
 	 */
 	public static ContainerOptions defaults() {
-		ExponentialBackOff backOff = new ExponentialBackOff(1000, 2.0);
-		backOff.setMaxInterval(30_000);
-		return new ContainerOptions(true, Duration.ofSeconds(10), backOff, Duration.ofSeconds(5));
+		return new ContainerOptions(true, Duration.ofSeconds(10), BoundedExponentialBackOff.unlimited(1000, 2.0, 30_000),
+				Duration.ofSeconds(5));
 	}
 
 }

@@ -8,12 +8,13 @@ import dev.lode.core.WalChange;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.expression.BeanFactoryResolver;
-import org.springframework.context.expression.MapAccessor;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.PropertyAccessor;
+import org.springframework.expression.TypedValue;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.ReflectivePropertyAccessor;
 import org.springframework.expression.spel.support.StandardEvaluationContext;
@@ -34,7 +35,7 @@ final class ListenerCondition {
 	private static final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
 	/** Shared so that reflective lookups are cached across evaluations. */
-	private static final List<PropertyAccessor> accessors = List.of(new MapAccessor(),
+	private static final List<PropertyAccessor> accessors = List.of(new MapKeyAccessor(),
 			new ReflectivePropertyAccessor());
 
 	private final String text;
@@ -119,6 +120,40 @@ final class ListenerCondition {
 				setVariable("a" + i, arg);
 			}
 			return super.lookupVariable(name);
+		}
+
+	}
+
+	/**
+	 * Reads {@code row.status} as {@code row['status']}: a map key as a property. lode's own, because
+	 * Spring's {@code org.springframework.context.expression.MapAccessor} is deprecated for removal in
+	 * Framework 7 and its replacement does not exist in 6.2; {@link PropertyAccessor} is the same in both.
+	 */
+	static final class MapKeyAccessor implements PropertyAccessor {
+
+		@Override
+		public Class<?>[] getSpecificTargetClasses() {
+			return new Class<?>[] { java.util.Map.class };
+		}
+
+		@Override
+		public boolean canRead(EvaluationContext context, @Nullable Object target, String name) {
+			return target instanceof java.util.Map<?, ?> map && map.containsKey(name);
+		}
+
+		@Override
+		public TypedValue read(EvaluationContext context, @Nullable Object target, String name) {
+			return new TypedValue(((java.util.Map<?, ?>) target).get(name));
+		}
+
+		@Override
+		public boolean canWrite(EvaluationContext context, @Nullable Object target, String name) {
+			return false;
+		}
+
+		@Override
+		public void write(EvaluationContext context, @Nullable Object target, String name, @Nullable Object newValue) {
+			throw new UnsupportedOperationException("Conditions do not change row values");
 		}
 
 	}

@@ -338,6 +338,18 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 		return this.options.autoStartup();
 	}
 
+	/**
+	 * Spring Framework 7 pauses lifecycle beans whose context is paused (its test framework pauses the
+	 * inactive contexts of its cache): lode then stops as on shutdown (the transaction in flight finishes
+	 * or comes again, the acknowledged position is reported) and releases the slot, so that another
+	 * context, or another process, can stream from it; a restarted context resumes from the slot. No
+	 * {@code @Override}: the method is new in 7.0, and lode runs on 6.2 too.
+	 * @return {@code true}
+	 */
+	public boolean isPauseable() {
+		return true;
+	}
+
 	/** @return the settings this container streams with, resolved at start; {@code null} before */
 	public @Nullable ReplicationSettings getSettings() {
 		return this.settings;

@@ -1,6 +1,11 @@
 package dev.lode.test;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 
 /**
@@ -50,6 +55,44 @@ public final class PrivateCluster implements AutoCloseable {
     /** @return the superuser password */
     public String password() {
         return LocalCluster.PASSWORD;
+    }
+
+    /** A new superuser connection to {@code database}, in autocommit mode. The caller closes it. */
+    public Connection connect(String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), username(), password());
+    }
+
+    /** Runs each statement, in order and in autocommit mode, as the superuser on database {@code postgres}. */
+    public void execute(String... statements) throws SQLException {
+        try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        }
+    }
+
+    /** The first column of the first row, or {@code null}, of a query on database {@code postgres}. */
+    public String queryForString(String sql) throws SQLException {
+        try (Connection c = connect("postgres"); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /**
+     * For tests of PostgreSQL's {@code output_plugin_libraries} (the security releases of August 2026:
+     * 15.19, 16.15, 17.11, 18.6 and later): the server's version, or a failure that says how to get such a
+     * server when this one predates the parameter.
+     *
+     * @throws TestPostgresUnavailableException when the server has no {@code output_plugin_libraries}
+     */
+    public String requireOutputPluginLibraries() throws SQLException {
+        String version = queryForString("select current_setting('server_version')").split(" ")[0];
+        if (queryForString("select current_setting('" + LocalCluster.OUTPUT_PLUGIN_LIBRARIES + "', true)") == null) {
+            throw new TestPostgresUnavailableException("This test needs a PostgreSQL release with "
+                    + LocalCluster.OUTPUT_PLUGIN_LIBRARIES + " (15.19, 16.15, 17.11, 18.6 or later), not " + version
+                    + ": apt-get install -y postgresql-15 postgresql-15-wal2json (or set " + LocalCluster.BIN_ENV + ")");
+        }
+        return version;
     }
 
     @Override

@@ -1,11 +1,7 @@
 package dev.lode.core.replication;
 
 import java.nio.ByteBuffer;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.List;
 import java.util.Map;
 
 import dev.lode.core.Lsn;
@@ -33,7 +29,7 @@ class MissingPluginTest {
 	void aMissingOutputPluginFailsWithInstallInstructions() throws Exception {
 		try (PrivateCluster pg = PrivateCluster
 			.start("output_plugin_libraries = 'pgoutput, test_decoding, wal2json, wal2json_not_installed'")) {
-			requireAllowList(pg);
+			pg.requireOutputPluginLibraries();
 			assertThatThrownBy(() -> loop(pg, pg.username(), pg.password(), "wal2json_not_installed").open(true))
 				.isInstanceOf(ReplicationSetupException.class)
 				.hasMessageContaining(
@@ -52,7 +48,7 @@ class MissingPluginTest {
 	@Test
 	void anUnlistedPluginIsRefusedBeforeTheSlotIsCreatedAndTheSuggestedSqlLiftsIt() throws Exception {
 		try (PrivateCluster pg = PrivateCluster.start(DEFAULT_LIST)) {
-			String version = requireAllowList(pg);
+			String version = pg.requireOutputPluginLibraries();
 			ReplicationSetupException refused = catchThrowableOfType(ReplicationSetupException.class,
 					() -> loop(pg, pg.username(), pg.password(), "wal2json").open(true));
 			assertThat(refused).hasMessageContaining("PostgreSQL " + version + " refuses the output plugin 'wal2json'")
@@ -64,7 +60,7 @@ class MissingPluginTest {
 			assertThat(slotCount(pg)).as("no slot was created").isZero();
 
 			// the fix, exactly as printed, works
-			execute(pg, pg.username(), pg.password(), sql);
+			pg.execute(sql.split(";\\s*(?=S|$)"));
 			awaitSetting(pg, "pgoutput, test_decoding, wal2json");
 			ReplicationLoop fixed = loop(pg, pg.username(), pg.password(), "wal2json");
 			fixed.open(true);
@@ -76,8 +72,8 @@ class MissingPluginTest {
 	@Test
 	void aRoleThatMayNotReadTheSettingGetsTheServersRefusalExplained() throws Exception {
 		try (PrivateCluster pg = PrivateCluster.start(DEFAULT_LIST)) {
-			requireAllowList(pg);
-			execute(pg, pg.username(), pg.password(), "create role lode_repl login replication password 'repl-pw'");
+			pg.requireOutputPluginLibraries();
+			pg.execute("create role lode_repl login replication password 'repl-pw'");
 			ReplicationSetupException refused = catchThrowableOfType(ReplicationSetupException.class,
 					() -> loop(pg, "lode_repl", "repl-pw", "wal2json").open(true));
 			assertThat(refused).hasMessageContaining("refuses the output plugin 'wal2json'")
@@ -98,30 +94,10 @@ class MissingPluginTest {
 		assertThat(OutputPluginAllowList.parse("")).isEmpty();
 	}
 
-	/** @return the server version; fails when the server predates output_plugin_libraries */
-	static String requireAllowList(PrivateCluster pg) throws SQLException {
-		try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), pg.username(), pg.password());
-				Statement s = c.createStatement();
-				var rs = s.executeQuery("select current_setting('server_version'),"
-						+ " current_setting('output_plugin_libraries', true)")) {
-			rs.next();
-			if (rs.getString(2) == null) {
-				fail("This test needs a PostgreSQL release with output_plugin_libraries (15.19, 16.15, 17.11, 18.6 or"
-						+ " later), not " + rs.getString(1) + ": apt-get install -y postgresql-15 postgresql-15-wal2json");
-			}
-			return rs.getString(1).split(" ")[0];
-		}
-	}
-
 	private static void awaitSetting(PrivateCluster pg, String expected) throws Exception {
 		for (int i = 0; i < 500; i++) {
-			try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), pg.username(), pg.password());
-					Statement s = c.createStatement();
-					var rs = s.executeQuery("show output_plugin_libraries")) {
-				rs.next();
-				if (expected.equals(rs.getString(1))) {
-					return;
-				}
+			if (expected.equals(pg.queryForString("show output_plugin_libraries"))) {
+				return;
 			}
 			Thread.sleep(20);
 		}
@@ -129,23 +105,7 @@ class MissingPluginTest {
 	}
 
 	private static int slotCount(PrivateCluster pg) throws SQLException {
-		try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), pg.username(), pg.password());
-				Statement s = c.createStatement();
-				var rs = s.executeQuery("select count(*) from pg_replication_slots")) {
-			rs.next();
-			return rs.getInt(1);
-		}
-	}
-
-	private static void execute(PrivateCluster pg, String user, String password, String sql) throws SQLException {
-		try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), user, password);
-				Statement s = c.createStatement()) {
-			for (String statement : sql.split(";")) {
-				if (!statement.isBlank()) {
-					s.execute(statement);
-				}
-			}
-		}
+		return Integer.parseInt(pg.queryForString("select count(*) from pg_replication_slots"));
 	}
 
 	private static ReplicationLoop loop(PrivateCluster pg, String user, String password, String plugin) {

@@ -4,6 +4,7 @@ import dev.lode.core.decode.OutputFormat;
 import dev.lode.core.replication.ChangeHandler;
 import dev.lode.core.replication.ReplicationObserver;
 import dev.lode.core.replication.ReplicationSettings;
+import dev.lode.spring.BoundedExponentialBackOff;
 import dev.lode.spring.ContainerOptions;
 import dev.lode.spring.DefaultWalChangeErrorHandler;
 import dev.lode.spring.ErrorHandlingChangeHandler;
@@ -23,7 +24,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
-import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.util.backoff.BackOff;
 
 /**
  * Auto-configuration for lode: binds {@code lode.*}, registers the {@code @OnWalChange} listener
@@ -72,8 +73,8 @@ public class LodeAutoConfiguration {
 	@ConditionalOnMissingBean
 	WalChangeErrorHandler lodeErrorHandler(LodeProperties properties) {
 		LodeProperties.Retry retry = properties.getListener().getRetry();
-		ExponentialBackOff backOff = backOff(retry);
-		backOff.setMaxAttempts(Math.max(0, retry.getMaxAttempts() - 1));
+		// the first delivery is an attempt too
+		BackOff backOff = backOff(retry, Math.max(0, retry.getMaxAttempts() - 1));
 		return new DefaultWalChangeErrorHandler(backOff, properties.getListener().getFailureAction());
 	}
 
@@ -83,10 +84,8 @@ public class LodeAutoConfiguration {
 			WalChangeErrorHandler errorHandler, WalChangeListenerFactory listenerFactory, LodeProperties properties,
 			ObjectProvider<ReplicationObserver> observers) {
 		LodeProperties.Reconnect reconnect = properties.getReconnect();
-		ExponentialBackOff reconnectBackOff = backOff(reconnect);
-		if (reconnect.getMaxAttempts() != null) {
-			reconnectBackOff.setMaxAttempts(reconnect.getMaxAttempts());
-		}
+		BackOff reconnectBackOff = backOff(reconnect,
+				(reconnect.getMaxAttempts() != null) ? reconnect.getMaxAttempts() : Long.MAX_VALUE);
 		ContainerOptions options = new ContainerOptions(properties.isAutoStartup(), properties.getShutdown().getTimeout(),
 				reconnectBackOff, properties.getSlot().getTakeoverInterval());
 		OutputFormat format = properties.outputFormat();
@@ -96,11 +95,9 @@ public class LodeAutoConfiguration {
 				new ErrorHandlingChangeHandler(handler, errorHandler), options, observers.orderedStream().toList());
 	}
 
-	private static ExponentialBackOff backOff(LodeProperties.BackOffSettings settings) {
-		ExponentialBackOff backOff = new ExponentialBackOff(settings.getInitialInterval().toMillis(),
-				settings.getMultiplier());
-		backOff.setMaxInterval(settings.getMaxInterval().toMillis());
-		return backOff;
+	private static BackOff backOff(LodeProperties.BackOffSettings settings, long maxAttempts) {
+		return new BoundedExponentialBackOff(settings.getInitialInterval().toMillis(), settings.getMultiplier(),
+				settings.getMaxInterval().toMillis(), maxAttempts);
 	}
 
 }

@@ -1,9 +1,6 @@
 package dev.lode.spring.boot.autoconfigure;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +29,6 @@ import org.springframework.context.event.EventListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -140,12 +136,7 @@ class OutputPluginRefusalTests {
 
 	private void cluster(String conf) throws SQLException {
 		this.pg = PrivateCluster.start(conf);
-		String allowList = query("select current_setting('output_plugin_libraries', true)");
-		this.version = query("select current_setting('server_version')").split(" ")[0];
-		if (allowList == null) {
-			fail("This test needs a PostgreSQL release with output_plugin_libraries (15.19, 16.15, 17.11, 18.6 or"
-					+ " later), not " + this.version + ": apt-get install -y postgresql-15 postgresql-15-wal2json");
-		}
+		this.version = this.pg.requireOutputPluginLibraries();
 		sql("create table orders (id int primary key, status text)");
 	}
 
@@ -175,21 +166,11 @@ class OutputPluginRefusalTests {
 	}
 
 	private void sql(String... statements) throws SQLException {
-		try (Connection c = connect(); Statement s = c.createStatement()) {
-			for (String statement : statements) {
-				s.execute(statement);
-			}
-		}
+		this.pg.execute(statements);
 	}
 
 	private String query(String sql) throws SQLException {
-		try (Connection c = connect(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
-			return rs.next() ? rs.getString(1) : null;
-		}
-	}
-
-	private Connection connect() throws SQLException {
-		return DriverManager.getConnection(this.pg.jdbcUrl("postgres"), this.pg.username(), this.pg.password());
+		return this.pg.queryForString(sql);
 	}
 
 	@Configuration(proxyBeanMethods = false)
