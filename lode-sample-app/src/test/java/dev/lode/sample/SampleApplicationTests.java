@@ -7,9 +7,10 @@ import java.util.Map;
 import dev.lode.test.TestPostgres;
 import dev.lode.test.WithPostgres;
 import org.junit.jupiter.api.Test;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -35,8 +36,11 @@ class SampleApplicationTests {
 		registry.add("spring.datasource.password", pg::password);
 	}
 
-	@Autowired
-	private TestRestTemplate rest;
+	/** The actuator over HTTP, as an operator sees it (plain JDK client: the same on every Boot line). */
+	private final Http rest = new Http();
+
+	@Value("${local.server.port}")
+	private int port;
 
 	@Autowired
 	private JdbcTemplate jdbc;
@@ -88,6 +92,30 @@ class SampleApplicationTests {
 	private static double first(Map<?, ?> body) {
 		List<Map<String, Object>> measurements = (List<Map<String, Object>>) body.get("measurements");
 		return ((Number) measurements.get(0).get("value")).doubleValue();
+	}
+
+	private final class Http {
+
+		private final java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+
+		private final ObjectMapper json = new ObjectMapper();
+
+		<T> T getForObject(String path, Class<T> type) {
+			try {
+				java.net.http.HttpResponse<String> response = this.client.send(java.net.http.HttpRequest
+					.newBuilder(java.net.URI.create("http://127.0.0.1:" + SampleApplicationTests.this.port + path))
+					.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+				return (response.statusCode() == 200) ? this.json.readValue(response.body(), type) : null;
+			}
+			catch (java.io.IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
 	}
 
 }

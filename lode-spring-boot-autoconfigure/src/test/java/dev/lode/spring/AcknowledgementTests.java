@@ -6,14 +6,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.lode.spring.boot.autoconfigure.BootLine;
 import dev.lode.core.ChangeKind;
 import dev.lode.core.Lsn;
 import dev.lode.core.WalChange;
 import dev.lode.spring.boot.autoconfigure.health.LodeHealthIndicator;
 import dev.lode.test.WithPostgres;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
@@ -85,10 +84,10 @@ class AcknowledgementTests extends LodeTestApps {
 		await().atMost(Duration.ofSeconds(20)).until(() -> container.getState() == ReplicationState.FAILED);
 		Lsn commit = failing.failedOn.get().commitLsn();
 		assertThat(confirmedFlushLsn()).isLessThanOrEqualTo(commit);
-		Health health = first.getBean(LodeHealthIndicator.class).health();
-		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-		assertThat(health.getDetails()).containsEntry("state", "FAILED");
-		assertThat((String) health.getDetails().get("error")).contains("FailingListener.onOrder")
+		LodeHealthIndicator health = first.getBean(LodeHealthIndicator.class);
+		assertThat(BootLine.status(health)).isEqualTo("DOWN");
+		assertThat(BootLine.details(health)).containsEntry("state", "FAILED");
+		assertThat((String) BootLine.details(health).get("error")).contains("FailingListener.onOrder")
 			.contains("boom")
 			.doesNotContain(this.pg.password() + "@")
 			.doesNotContain("password=" + this.pg.password());
@@ -100,7 +99,7 @@ class AcknowledgementTests extends LodeTestApps {
 		await().atMost(Duration.ofSeconds(20)).until(() -> recording.received.size() >= 1);
 		assertThat(recording.received.changes().get(0).values()).containsEntry("id", 42);
 		assertThat(recording.received.changes().get(0).commitLsn()).isEqualTo(commit);
-		assertThat(second.getBean(LodeHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+		assertThat(BootLine.status(second.getBean(LodeHealthIndicator.class))).isEqualTo("UP");
 	}
 
 	@Test

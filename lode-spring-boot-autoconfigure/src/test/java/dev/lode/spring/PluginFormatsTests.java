@@ -3,6 +3,7 @@ package dev.lode.spring;
 import java.math.BigDecimal;
 import java.time.Duration;
 
+import dev.lode.spring.boot.autoconfigure.BootLine;
 import dev.lode.core.ChangeKind;
 import dev.lode.core.Lsn;
 import dev.lode.core.WalChange;
@@ -46,7 +47,7 @@ class PluginFormatsTests extends LodeTestApps {
 		assertThat(listeners.orders.changes().get(2).oldValues()).containsEntry("id", 1);
 		Lsn lastCommit = listeners.orders.changes().get(2).commitLsn();
 		await().atMost(Duration.ofSeconds(20)).until(() -> confirmedFlushLsn().compareTo(lastCommit) >= 0);
-		assertThat(context.getBean(LodeHealthIndicator.class).health().getDetails()).containsKey("format");
+		assertThat(BootLine.details(context.getBean(LodeHealthIndicator.class))).containsKey("format");
 	}
 
 	@Configuration(proxyBeanMethods = false)

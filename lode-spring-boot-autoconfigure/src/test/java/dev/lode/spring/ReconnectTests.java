@@ -2,12 +2,11 @@ package dev.lode.spring;
 
 import java.time.Duration;
 
+import dev.lode.spring.boot.autoconfigure.BootLine;
 import dev.lode.core.WalChange;
 import dev.lode.spring.boot.autoconfigure.health.LodeHealthIndicator;
 import dev.lode.test.WithPostgres;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
@@ -37,9 +36,9 @@ class ReconnectTests extends LodeTestApps {
 		await().atMost(Duration.ofSeconds(30)).until(() -> listener.received.ids().containsAll(java.util.List.of(1, 2, 3)));
 		assertThat(container.getReconnectCount()).isGreaterThanOrEqualTo(1);
 		await().atMost(Duration.ofSeconds(10)).until(() -> container.getState() == ReplicationState.STREAMING);
-		Health health = context.getBean(LodeHealthIndicator.class).health();
-		assertThat(health.getStatus()).isEqualTo(Status.UP);
-		assertThat((Integer) health.getDetails().get("reconnects")).isGreaterThanOrEqualTo(1);
+		LodeHealthIndicator health = context.getBean(LodeHealthIndicator.class);
+		assertThat(BootLine.status(health)).isEqualTo("UP");
+		assertThat((Integer) BootLine.details(health).get("reconnects")).isGreaterThanOrEqualTo(1);
 	}
 
 	@Test
@@ -103,7 +102,7 @@ class ReconnectTests extends LodeTestApps {
 		await().atMost(Duration.ofSeconds(20)).until(() -> container.getState() == ReplicationState.FAILED);
 		assertThat(container.getLastError()).hasMessageContaining("'" + this.slot + "' does not exist")
 			.hasMessageContaining("dropped");
-		assertThat(context.getBean(LodeHealthIndicator.class).health().getStatus()).isEqualTo(Status.DOWN);
+		assertThat(BootLine.status(context.getBean(LodeHealthIndicator.class))).isEqualTo("DOWN");
 	}
 
 	@Configuration(proxyBeanMethods = false)

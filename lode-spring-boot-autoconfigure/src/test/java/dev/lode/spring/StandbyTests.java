@@ -3,6 +3,7 @@ package dev.lode.spring;
 import java.time.Duration;
 import java.util.List;
 
+import dev.lode.spring.boot.autoconfigure.BootLine;
 import dev.lode.core.WalChange;
 import dev.lode.spring.boot.autoconfigure.health.LodeHealthIndicator;
 import dev.lode.test.WithPostgres;
@@ -30,7 +31,7 @@ class StandbyTests extends LodeTestApps {
 		WalReplicationContainer standby = second.getBean(WalReplicationContainer.class);
 		RecordingOrders secondListener = second.getBean(RecordingOrders.class);
 		assertThat(standby.getState()).isEqualTo(ReplicationState.STANDBY);
-		assertThat(second.getBean(LodeHealthIndicator.class).health().getDetails()).containsEntry("state", "STANDBY");
+		assertThat(BootLine.details(second.getBean(LodeHealthIndicator.class))).containsEntry("state", "STANDBY");
 
 		sql("insert into orders values (2, 'b', 1, 'new')");
 		await().atMost(Duration.ofSeconds(20)).until(() -> firstListener.received.size() == 2);

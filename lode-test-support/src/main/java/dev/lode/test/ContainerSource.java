@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.PostgreSQLContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -62,7 +62,7 @@ final class ContainerSource {
     @SuppressWarnings("resource") // stopped by the shutdown hook (and Ryuk)
     static Started start() {
         DockerImageName image = DockerImageName.parse(IMAGE).asCompatibleSubstituteFor("postgres");
-        PostgreSQLContainer<?> container = new PostgreSQLContainer<>(image)
+        PostgreSQLContainer container = new PostgreSQLContainer(image)
                 .withUsername(USER)
                 .withPassword(PASSWORD)
                 .withDatabaseName("postgres")

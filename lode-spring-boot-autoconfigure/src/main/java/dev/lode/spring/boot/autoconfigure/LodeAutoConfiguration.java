@@ -19,10 +19,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.util.backoff.BackOff;
 
@@ -32,7 +32,10 @@ import org.springframework.util.backoff.BackOff;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration")
+// the DataSource auto-configuration of Boot 4 and of Boot 3 (a name that is not there is ignored)
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration" })
+@Import(JdbcConnectionFallbackConfiguration.class)
 @ConditionalOnClass(PGReplicationStream.class)
 @ConditionalOnBooleanProperty(name = "lode.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LodeProperties.class)
@@ -47,8 +50,8 @@ public class LodeAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(LodeConnectionDetails.class)
 	PropertiesLodeConnectionDetails lodeConnectionDetails(LodeProperties properties,
-			ObjectProvider<JdbcConnectionDetails> jdbcConnectionDetails, Environment environment) {
-		return new PropertiesLodeConnectionDetails(properties, jdbcConnectionDetails, environment);
+			ObjectProvider<JdbcConnectionFallback> jdbcConnectionFallback, Environment environment) {
+		return new PropertiesLodeConnectionDetails(properties, jdbcConnectionFallback, environment);
 	}
 
 	@Bean

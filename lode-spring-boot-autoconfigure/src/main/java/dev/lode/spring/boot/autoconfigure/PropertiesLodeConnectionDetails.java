@@ -3,14 +3,13 @@ package dev.lode.spring.boot.autoconfigure;
 import dev.lode.core.replication.ReplicationSetupException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
  * {@link LodeConnectionDetails} from {@code lode.*}, falling back per value to Spring Boot's
- * {@link JdbcConnectionDetails} bean (which covers {@code spring.datasource.*}, Testcontainers
- * {@code @ServiceConnection} and Docker Compose) and then to the {@code spring.datasource.*}
+ * {@code JdbcConnectionDetails} bean ({@link JdbcConnectionFallback}: {@code spring.datasource.*},
+ * Testcontainers {@code @ServiceConnection} and Docker Compose) and then to the {@code spring.datasource.*}
  * properties themselves.
  *
  * @since 0.1.0
@@ -19,7 +18,7 @@ public class PropertiesLodeConnectionDetails implements LodeConnectionDetails {
 
 	private final LodeProperties properties;
 
-	private final ObjectProvider<JdbcConnectionDetails> jdbc;
+	private final ObjectProvider<JdbcConnectionFallback> jdbc;
 
 	private final Environment environment;
 
@@ -28,7 +27,7 @@ public class PropertiesLodeConnectionDetails implements LodeConnectionDetails {
 	 * @param jdbc the application's JDBC connection details, if any
 	 * @param environment the environment, for {@code spring.datasource.*}
 	 */
-	public PropertiesLodeConnectionDetails(LodeProperties properties, ObjectProvider<JdbcConnectionDetails> jdbc,
+	public PropertiesLodeConnectionDetails(LodeProperties properties, ObjectProvider<JdbcConnectionFallback> jdbc,
 			Environment environment) {
 		this.properties = properties;
 		this.jdbc = jdbc;
@@ -39,8 +38,8 @@ public class PropertiesLodeConnectionDetails implements LodeConnectionDetails {
 	public String getJdbcUrl() {
 		String url = this.properties.getUrl();
 		if (!StringUtils.hasText(url)) {
-			JdbcConnectionDetails details = this.jdbc.getIfAvailable();
-			url = (details != null) ? details.getJdbcUrl() : this.environment.getProperty("spring.datasource.url");
+			JdbcConnectionFallback.Connection details = application();
+			url = (details != null) ? details.jdbcUrl() : this.environment.getProperty("spring.datasource.url");
 		}
 		if (!StringUtils.hasText(url)) {
 			throw new ReplicationSetupException("No database is configured for lode",
@@ -55,8 +54,8 @@ public class PropertiesLodeConnectionDetails implements LodeConnectionDetails {
 		if (StringUtils.hasText(this.properties.getUsername())) {
 			return this.properties.getUsername();
 		}
-		JdbcConnectionDetails details = this.jdbc.getIfAvailable();
-		return (details != null) ? details.getUsername() : this.environment.getProperty("spring.datasource.username");
+		JdbcConnectionFallback.Connection details = application();
+		return (details != null) ? details.username() : this.environment.getProperty("spring.datasource.username");
 	}
 
 	@Override
@@ -64,8 +63,14 @@ public class PropertiesLodeConnectionDetails implements LodeConnectionDetails {
 		if (this.properties.getPassword() != null) {
 			return this.properties.getPassword();
 		}
-		JdbcConnectionDetails details = this.jdbc.getIfAvailable();
-		return (details != null) ? details.getPassword() : this.environment.getProperty("spring.datasource.password");
+		JdbcConnectionFallback.Connection details = application();
+		return (details != null) ? details.password() : this.environment.getProperty("spring.datasource.password");
+	}
+
+	/** @return the application's JDBC connection details, or {@code null} */
+	private JdbcConnectionFallback.@Nullable Connection application() {
+		JdbcConnectionFallback fallback = this.jdbc.getIfAvailable();
+		return (fallback != null) ? fallback.find() : null;
 	}
 
 }

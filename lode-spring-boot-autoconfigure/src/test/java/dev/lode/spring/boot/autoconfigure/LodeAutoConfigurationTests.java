@@ -13,9 +13,7 @@ import dev.lode.spring.boot.autoconfigure.health.LodeHealthContributorAutoConfig
 import dev.lode.spring.boot.autoconfigure.health.LodeHealthIndicator;
 import org.junit.jupiter.api.Test;
 import org.postgresql.replication.PGReplicationStream;
-import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -71,7 +69,7 @@ class LodeAutoConfigurationTests {
 
 	@Test
 	void healthNeedsActuatorAndCanBeDisabled() {
-		this.withUrl.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+		this.withUrl.withClassLoader(new FilteredClassLoader(BootLine.HEALTH_PACKAGES))
 			.run((context) -> assertThat(context).hasSingleBean(WalReplicationContainer.class)
 				.doesNotHaveBean(LodeHealthIndicator.class));
 		this.withUrl.withPropertyValues("management.health.lode.enabled=false")
@@ -81,10 +79,9 @@ class LodeAutoConfigurationTests {
 	@Test
 	void notStartedIsOutOfServiceInHealth() {
 		this.withUrl.run((context) -> {
-			org.springframework.boot.actuate.health.Health health = context.getBean(LodeHealthIndicator.class)
-				.health();
-			assertThat(health.getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.OUT_OF_SERVICE);
-			assertThat(health.getDetails()).containsEntry("state", "NEW");
+			LodeHealthIndicator health = context.getBean(LodeHealthIndicator.class);
+			assertThat(BootLine.status(health)).isEqualTo("OUT_OF_SERVICE");
+			assertThat(BootLine.details(health)).containsEntry("state", "NEW");
 		});
 	}
 
@@ -104,11 +101,10 @@ class LodeAutoConfigurationTests {
 
 	@Test
 	void lodePropertiesComeFirst() {
-		this.runner
+		BootLine.withJdbcConnectionDetails(this.runner, "jdbc:postgresql://details/db", "det", "detpw")
 			.withPropertyValues("lode.url=jdbc:postgresql://lode/db", "lode.username=lode", "lode.password=lodepw",
 					"spring.datasource.url=jdbc:postgresql://ds/db", "spring.datasource.username=ds",
 					"spring.datasource.password=dspw")
-			.withBean(JdbcConnectionDetails.class, () -> jdbc("jdbc:postgresql://details/db", "det", "detpw"))
 			.run((context) -> {
 				LodeConnectionDetails details = context.getBean(LodeConnectionDetails.class);
 				assertThat(details.getJdbcUrl()).isEqualTo("jdbc:postgresql://lode/db");
@@ -119,10 +115,9 @@ class LodeAutoConfigurationTests {
 
 	@Test
 	void thenAJdbcConnectionDetailsBean() {
-		this.runner
+		BootLine.withJdbcConnectionDetails(this.runner, "jdbc:postgresql://details/db", "det", "detpw")
 			.withPropertyValues("spring.datasource.url=jdbc:postgresql://ds/db", "spring.datasource.username=ds",
 					"spring.datasource.password=dspw")
-			.withBean(JdbcConnectionDetails.class, () -> jdbc("jdbc:postgresql://details/db", "det", "detpw"))
 			.run((context) -> {
 				LodeConnectionDetails details = context.getBean(LodeConnectionDetails.class);
 				assertThat(details.getJdbcUrl()).isEqualTo("jdbc:postgresql://details/db");
@@ -190,25 +185,6 @@ class LodeAutoConfigurationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("listener.retry.maxAttempts"));
-	}
-
-	private static JdbcConnectionDetails jdbc(String url, String username, String password) {
-		return new JdbcConnectionDetails() {
-			@Override
-			public String getJdbcUrl() {
-				return url;
-			}
-
-			@Override
-			public String getUsername() {
-				return username;
-			}
-
-			@Override
-			public String getPassword() {
-				return password;
-			}
-		};
 	}
 
 	@Configuration(proxyBeanMethods = false)

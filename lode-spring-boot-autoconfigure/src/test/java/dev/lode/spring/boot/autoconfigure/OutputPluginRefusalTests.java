@@ -18,8 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -128,10 +126,10 @@ class OutputPluginRefusalTests {
 		assertThat(container.isRunning()).isFalse();
 		assertThat(orders.failures).hasSize(1);
 		assertThat(orders.failures.get(0).getCause()).hasMessageContaining("refuses the output plugin 'wal2json'");
-		Health health = context.getBean(LodeHealthIndicator.class).health();
-		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-		assertThat(health.getDetails().get("error").toString()).contains("refuses the output plugin 'wal2json'");
-		assertThat(health.getDetails().get("action").toString()).contains(FIX);
+		LodeHealthIndicator health = context.getBean(LodeHealthIndicator.class);
+		assertThat(BootLine.status(health)).isEqualTo("DOWN");
+		assertThat(BootLine.details(health).get("error").toString()).contains("refuses the output plugin 'wal2json'");
+		assertThat(BootLine.details(health).get("action").toString()).contains(FIX);
 	}
 
 	private void cluster(String conf) throws SQLException {

@@ -3,16 +3,16 @@ package dev.lode.spring.boot.autoconfigure.health;
 import dev.lode.spring.WalReplicationContainer;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import dev.lode.spring.boot.autoconfigure.LodeProperties;
-import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Registers the {@code lode} health indicator when Actuator is present.
+ * Registers the {@code lode} health indicator when Spring Boot 4's health module is present.
  *
  * @since 0.1.0
  */
@@ -25,12 +25,7 @@ public class LodeHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "lodeHealthIndicator")
 	LodeHealthIndicator lodeHealthIndicator(WalReplicationContainer container, LodeProperties properties) {
-		String format = switch (properties.outputFormat()) {
-			case WAL2JSON_V1 -> "wal2json v1";
-			case WAL2JSON_V2 -> "wal2json v2";
-			case PGOUTPUT -> "pgoutput";
-		};
-		return new LodeHealthIndicator(container, format);
+		return new LodeHealthIndicator(container, LodeHealthReport.describe(properties.outputFormat()));
 	}
 
 }

@@ -1,0 +1,122 @@
+package dev.lode.spring.boot.autoconfigure.health;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.lode.core.Lsn;
+import dev.lode.core.replication.ReplicationSettings;
+import dev.lode.core.replication.ReplicationSetupException;
+import dev.lode.core.replication.SlotStatus;
+import dev.lode.spring.ReplicationState;
+import dev.lode.spring.WalReplicationContainer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the {@code lode} health indicator reports, computed without Spring Boot's health types (they
+ * moved between Boot 3 and Boot 4, so each line has its own small {@code LodeHealthIndicator} around
+ * this): UP while starting, streaming, reconnecting or standing by (the {@code state} detail says
+ * which), DOWN after a failure (with the error and, for a setup problem, the action; never a password)
+ * or when the slot is lost, OUT_OF_SERVICE when not started ({@code lode.auto-startup=false}) or
+ * stopped. Details: state, reconnect count, slot, format, last received and acknowledged LSN, age of
+ * the last change, the slot's retained WAL bytes and {@code wal_status}, last error.
+ *
+ * @param status the health status
+ * @param details the details, in order
+ * @since 0.1.0
+ */
+public record LodeHealthReport(Status status, Map<String, Object> details) {
+
+	/** The health status, as Spring Boot's of the same names. */
+	public enum Status {
+
+		/** Streaming, or on the way to it. */
+		UP,
+		/** Failed, or the slot is gone or lost. */
+		DOWN,
+		/** Not streaming: not started, or stopped. */
+		OUT_OF_SERVICE
+
+	}
+
+	/**
+	 * @param container the replication container
+	 * @param format the plugin and format (e.g. {@code wal2json v2}), or {@code null}
+	 * @return the report as of now (reads the slot's status from the server once started)
+	 */
+	public static LodeHealthReport of(WalReplicationContainer container, @Nullable String format) {
+		ReplicationState state = container.getState();
+		Status status = switch (state) {
+			// reconnecting and standing by are normal, passing states: the details say which
+			case STARTING, STREAMING, STANDBY, RECONNECTING -> Status.UP;
+			// not started (lode.auto-startup=false) or stopped: not streaming
+			case NEW, STOPPED -> Status.OUT_OF_SERVICE;
+			case FAILED -> Status.DOWN;
+		};
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("state", state.name());
+		details.put("reconnects", container.getReconnectCount());
+		ReplicationSettings settings = container.getSettings();
+		if (settings != null) {
+			details.put("slot", settings.slotName());
+		}
+		if (format != null) {
+			details.put("format", format);
+		}
+		Lsn received = container.getLastReceivedLsn();
+		if (received != null) {
+			details.put("lastReceivedLsn", received.toString());
+		}
+		Lsn acknowledged = container.getLastAcknowledgedLsn();
+		if (acknowledged != null) {
+			details.put("lastAcknowledgedLsn", acknowledged.toString());
+		}
+		long lastChange = container.getLastTransactionMillis();
+		if (lastChange > 0) {
+			details.put("lastChangeAgeMillis", System.currentTimeMillis() - lastChange);
+		}
+		if (settings != null && state != ReplicationState.NEW && !slotDetails(details, settings)) {
+			status = Status.DOWN;
+		}
+		Throwable error = container.getLastError();
+		if (error != null) {
+			details.put("error", Secrets.redact(error.getClass().getName() + ": " + error.getMessage()));
+			if (error instanceof ReplicationSetupException setup) {
+				details.put("action", Secrets.redact(setup.action()));
+			}
+		}
+		return new LodeHealthReport(status, details);
+	}
+
+	/** @return whether the slot is usable (it exists and is not lost, or its status could not be read) */
+	private static boolean slotDetails(Map<String, Object> details, ReplicationSettings settings) {
+		try {
+			SlotStatus slot = SlotStatus.read(settings);
+			if (!slot.exists()) {
+				details.put("slotExists", false);
+				return false;
+			}
+			details.put("retainedWalBytes", slot.retainedWalBytes());
+			if (slot.walStatus() != null) {
+				details.put("walStatus", slot.walStatus());
+			}
+			return !slot.isLost();
+		}
+		catch (Exception ex) {
+			details.put("slotStatusError", Secrets.redact(String.valueOf(ex.getMessage())));
+			return true;
+		}
+	}
+
+	/**
+	 * @param format the output format lode streams with
+	 * @return how the health details name it
+	 */
+	public static String describe(dev.lode.core.decode.OutputFormat format) {
+		return switch (format) {
+			case WAL2JSON_V1 -> "wal2json v1";
+			case WAL2JSON_V2 -> "wal2json v2";
+			case PGOUTPUT -> "pgoutput";
+		};
+	}
+
+}
