@@ -62,8 +62,9 @@ final class ChangeListenerParameters {
 				if (binders == null) {
 					throw new InvalidListenerMethodException(method, "parameter " + (i + 1) + " ("
 							+ parameter.getParameterType().getSimpleName() + ") is bound with Jackson, but"
-							+ " jackson-databind is not on the class path", "Add com.fasterxml.jackson.core:"
-									+ "jackson-databind to the application, or declare Map<String, Object> instead");
+							+ " no jackson-databind is on the class path", "Add tools.jackson.core:jackson-databind"
+									+ " (Jackson 3, Spring Boot 4) or com.fasterxml.jackson.core:jackson-databind (Jackson 2)"
+									+ " to the application, or declare Map<String, Object> instead");
 				}
 				rowBinders[i] = binders.apply(parameter.getParameterType());
 			}

@@ -48,7 +48,6 @@ public class WalChangeListenerFactory implements EventListenerFactory, Ordered, 
 
 	private static final Logger logger = LoggerFactory.getLogger(WalChangeListenerFactory.class);
 
-	private static final String JACKSON = "com.fasterxml.jackson.databind.ObjectMapper";
 
 	private final List<WalChangeListenerMethodAdapter> listeners = new CopyOnWriteArrayList<>();
 
@@ -177,7 +176,7 @@ public class WalChangeListenerFactory implements EventListenerFactory, Ordered, 
 
 	/** @return creates row binders on demand; {@code null} when Jackson is not on the class path */
 	private @Nullable Function<Class<?>, RowBinder> rowBinders(ApplicationContext context) {
-		if (!ClassUtils.isPresent(JACKSON, context.getClassLoader())) {
+		if (!RowBinders.available(context.getClassLoader())) {
 			return null;
 		}
 		return (type) -> {

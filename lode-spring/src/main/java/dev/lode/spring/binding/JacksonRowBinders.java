@@ -1,18 +1,10 @@
 package dev.lode.spring.binding;
 
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.OffsetTime;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAccessor;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -76,38 +68,7 @@ public final class JacksonRowBinders {
 		Set<String> properties = new HashSet<>();
 		Set<String> temporal = new HashSet<>();
 		boolean open = introspect(javaType, properties, temporal);
-		return new Binder(this.mapper, javaType, open ? null : Set.copyOf(properties), Set.copyOf(temporal),
-				loose(properties));
-	}
-
-	/**
-	 * Property names by their {@link #looseName loose} form, for columns whose snake case Jackson's naming
-	 * strategy does not produce ({@code c_int_2d}: Jackson turns {@code cInt2d} into {@code c_int2d}).
-	 * Forms that two properties share are left out.
-	 */
-	private static Map<String, String> loose(Set<String> properties) {
-		Map<String, String> byLooseName = new HashMap<>();
-		Set<String> ambiguous = new HashSet<>();
-		for (String property : properties) {
-			String key = looseName(property);
-			if (byLooseName.putIfAbsent(key, property) != null) {
-				ambiguous.add(key);
-			}
-		}
-		ambiguous.forEach(byLooseName::remove);
-		return Map.copyOf(byLooseName);
-	}
-
-	/** {@code c_int_2d}, {@code c_int2d} and {@code cInt2d} alike: lower case without underscores. */
-	static String looseName(String name) {
-		StringBuilder sb = new StringBuilder(name.length());
-		for (int i = 0; i < name.length(); i++) {
-			char c = name.charAt(i);
-			if (c != '_') {
-				sb.append(Character.toLowerCase(c));
-			}
-		}
-		return sb.toString();
+		return new Binder(this.mapper, javaType, new RowColumns(type, open ? null : properties, temporal));
 	}
 
 	/**
@@ -138,68 +99,23 @@ public final class JacksonRowBinders {
 
 		private final JavaType type;
 
-		private final @Nullable Set<String> properties;
+		private final RowColumns columns;
 
-		private final Set<String> temporal;
-
-		private final Map<String, String> looseProperties;
-
-		/** The property of each column that is not a property's own name ({@code ""}: none). */
-		private final Map<String, String> otherColumns = new ConcurrentHashMap<>();
-
-		/** Tables whose columns were compared with the properties already. */
-		private final Set<String> checkedTables = ConcurrentHashMap.newKeySet();
-
-		Binder(ObjectMapper mapper, JavaType type, @Nullable Set<String> properties, Set<String> temporal,
-				Map<String, String> looseProperties) {
+		Binder(ObjectMapper mapper, JavaType type, RowColumns columns) {
 			this.mapper = mapper;
 			this.type = type;
-			this.properties = properties;
-			this.temporal = temporal;
-			this.looseProperties = looseProperties;
+			this.columns = columns;
 		}
 
 		@Override
 		public Object bind(Map<String, @Nullable Object> row, String table, Set<String> columns) {
-			Set<String> names = this.properties;
-			if (names != null && this.checkedTables.add(table)) {
-				Set<String> filled = new HashSet<>();
-				for (String column : columns) {
-					String property = property(column);
-					if (property != null) {
-						filled.add(property);
-					}
-				}
-				List<String> missing = names.stream().filter((name) -> !filled.contains(name)).sorted().toList();
-				if (!missing.isEmpty()) {
-					logger.warn("No column of table {} fills the propert{} {} of {}: {} always null or the default"
-							+ " (columns: {}; name the property after its column in camel case, or annotate it"
-							+ " with @JsonProperty(\"column_name\"))", table, (missing.size() == 1) ? "y" : "ies",
-							missing, this.type.getRawClass().getName(), (missing.size() == 1) ? "it is" : "they are",
-							columns.stream().sorted().toList());
-				}
-			}
+			this.columns.check(table, columns);
 			return bind(row);
-		}
-
-		/** The property a column fills: its own name, or the loose match; {@code null} for none. */
-		private @Nullable String property(String column) {
-			Set<String> names = this.properties;
-			if (names == null || names.contains(column)) {
-				return column;
-			}
-			String property = this.otherColumns.get(column);
-			if (property == null) {
-				// once per column name: no allocation per row for columns without a property
-				property = this.looseProperties.getOrDefault(looseName(column), "");
-				this.otherColumns.put(column, property);
-			}
-			return property.isEmpty() ? null : property;
 		}
 
 		@Override
 		public Object bind(Map<String, @Nullable Object> row) {
-			Map<String, @Nullable Object> values = prepare(row);
+			Map<String, @Nullable Object> values = this.columns.prepare(row);
 			try {
 				Object result = this.mapper.convertValue(values, this.type);
 				if (result == null) {
@@ -212,51 +128,8 @@ public final class JacksonRowBinders {
 				// Jackson's message may quote the value: keep it out of the exception (and so of logs)
 				logger.trace("Binding a row to {} failed", this.type, ex);
 				throw new RowBindingException("Cannot bind " + describe(ex) + " of "
-						+ this.type.getRawClass().getName() + " (" + rootType(ex) + ")");
+						+ this.type.getRawClass().getName() + " (" + RowBindingException.rootType(ex) + ")");
 			}
-		}
-
-		/**
-		 * Keeps the columns the type has properties for (so other columns cost nothing and cannot fail),
-		 * and passes dates and times as ISO-8601 text, which needs no Jackson module to write.
-		 */
-		private Map<String, @Nullable Object> prepare(Map<String, @Nullable Object> row) {
-			Map<String, @Nullable Object> values = new HashMap<>();
-			for (Map.Entry<String, @Nullable Object> column : row.entrySet()) {
-				String name = property(column.getKey());
-				if (name == null || (!name.equals(column.getKey()) && row.containsKey(name))) {
-					continue; // no property, or the property's own column is there too
-				}
-				Object value = column.getValue();
-				if (value instanceof TemporalAccessor temporal) {
-					value = iso(temporal);
-				}
-				else if (value instanceof String text && this.temporal.contains(name)) {
-					value = PostgresTimestamps.toIso(text);
-				}
-				values.put(name, value);
-			}
-			return values;
-		}
-
-		/**
-		 * ISO-8601 text that every {@code java.time} deserializer parses: always with seconds
-		 * ({@code toString()} leaves {@code :00} out, which {@code Instant}'s ISO_INSTANT parsing rejects).
-		 */
-		static String iso(TemporalAccessor value) {
-			if (value instanceof OffsetDateTime dateTime) {
-				return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(dateTime);
-			}
-			if (value instanceof LocalDateTime dateTime) {
-				return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(dateTime);
-			}
-			if (value instanceof OffsetTime time) {
-				return DateTimeFormatter.ISO_OFFSET_TIME.format(time);
-			}
-			if (value instanceof LocalTime time) {
-				return DateTimeFormatter.ISO_LOCAL_TIME.format(time);
-			}
-			return value.toString();
 		}
 
 		private static String describe(IllegalArgumentException ex) {
@@ -270,14 +143,6 @@ public final class JacksonRowBinders {
 				return path.append('\'').toString();
 			}
 			return "a row";
-		}
-
-		private static String rootType(Throwable ex) {
-			Throwable root = ex;
-			while (root.getCause() != null && root.getCause() != root) {
-				root = root.getCause();
-			}
-			return root.getClass().getSimpleName();
 		}
 
 	}

@@ -17,4 +17,13 @@ public class RowBindingException extends RuntimeException {
 		super(message);
 	}
 
+	/** @return the simple name of the innermost cause, which says what kind of conversion failed */
+	static String rootType(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getClass().getSimpleName();
+	}
+
 }

@@ -1,0 +1,172 @@
+package dev.lode.spring.binding;
+
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a row binder does before its mapper converts a row, the same for Jackson 2 and Jackson 3: finds
+ * the property each column fills (its own name, or as a Java developer names the property of a column
+ * with digits: {@code c_int_2d} fills {@code cInt2d}, which a snake-case strategy calls {@code c_int2d}),
+ * leaves out the columns no property wants (so they cost nothing and cannot fail), passes dates and times
+ * as ISO-8601 text with seconds, and reports once per table the properties that no column fills.
+ *
+ * @since 0.1.0
+ */
+final class RowColumns {
+
+	private static final Logger logger = LoggerFactory.getLogger(RowColumns.class);
+
+	private final Class<?> type;
+
+	private final @Nullable Set<String> properties;
+
+	private final Set<String> temporal;
+
+	private final Map<String, String> looseProperties;
+
+	/** The property of each column that is not a property's own name ({@code ""}: none). */
+	private final Map<String, String> otherColumns = new ConcurrentHashMap<>();
+
+	/** Tables whose columns were compared with the properties already. */
+	private final Set<String> checkedTables = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * @param type the bound type, for messages
+	 * @param properties the properties' names as the mapper reads them, or {@code null} when the type takes
+	 * any column (an any-setter, or it could not be introspected)
+	 * @param temporal the properties whose type is a date or time
+	 */
+	RowColumns(Class<?> type, @Nullable Set<String> properties, Set<String> temporal) {
+		this.type = type;
+		this.properties = (properties != null) ? Set.copyOf(properties) : null;
+		this.temporal = Set.copyOf(temporal);
+		this.looseProperties = (properties != null) ? loose(properties) : Map.of();
+	}
+
+	/**
+	 * Property names by their {@link #looseName loose} form. Forms that two properties share are left out.
+	 */
+	private static Map<String, String> loose(Set<String> properties) {
+		Map<String, String> byLooseName = new HashMap<>();
+		Set<String> ambiguous = new HashSet<>();
+		for (String property : properties) {
+			String key = looseName(property);
+			if (byLooseName.putIfAbsent(key, property) != null) {
+				ambiguous.add(key);
+			}
+		}
+		ambiguous.forEach(byLooseName::remove);
+		return Map.copyOf(byLooseName);
+	}
+
+	/** {@code c_int_2d}, {@code c_int2d} and {@code cInt2d} alike: lower case without underscores. */
+	static String looseName(String name) {
+		StringBuilder sb = new StringBuilder(name.length());
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			if (c != '_') {
+				sb.append(Character.toLowerCase(c));
+			}
+		}
+		return sb.toString();
+	}
+
+	/**
+	 * Reports (once per table) the properties that no column of the table fills.
+	 * @param table the table, {@code schema.table}
+	 * @param columns every column of the table
+	 */
+	void check(String table, Set<String> columns) {
+		Set<String> names = this.properties;
+		if (names == null || !this.checkedTables.add(table)) {
+			return;
+		}
+		Set<String> filled = new HashSet<>();
+		for (String column : columns) {
+			String property = property(column);
+			if (property != null) {
+				filled.add(property);
+			}
+		}
+		List<String> missing = names.stream().filter((name) -> !filled.contains(name)).sorted().toList();
+		if (!missing.isEmpty()) {
+			logger.warn("No column of table {} fills the propert{} {} of {}: {} always null or the default"
+					+ " (columns: {}; name the property after its column in camel case, or annotate it"
+					+ " with @JsonProperty(\"column_name\"))", table, (missing.size() == 1) ? "y" : "ies", missing,
+					this.type.getName(), (missing.size() == 1) ? "it is" : "they are", columns.stream().sorted().toList());
+		}
+	}
+
+	/** The property a column fills: its own name, or the loose match; {@code null} for none. */
+	private @Nullable String property(String column) {
+		Set<String> names = this.properties;
+		if (names == null || names.contains(column)) {
+			return column;
+		}
+		String property = this.otherColumns.get(column);
+		if (property == null) {
+			// once per column name: no allocation per row for columns without a property
+			property = this.looseProperties.getOrDefault(looseName(column), "");
+			this.otherColumns.put(column, property);
+		}
+		return property.isEmpty() ? null : property;
+	}
+
+	/**
+	 * @param row a row's values by column
+	 * @return the values the mapper converts, by property name
+	 */
+	Map<String, @Nullable Object> prepare(Map<String, @Nullable Object> row) {
+		Map<String, @Nullable Object> values = new HashMap<>();
+		for (Map.Entry<String, @Nullable Object> column : row.entrySet()) {
+			String name = property(column.getKey());
+			if (name == null || (!name.equals(column.getKey()) && row.containsKey(name))) {
+				continue; // no property, or the property's own column is there too
+			}
+			Object value = column.getValue();
+			if (value instanceof TemporalAccessor temporal) {
+				value = iso(temporal);
+			}
+			else if (value instanceof String text && this.temporal.contains(name)) {
+				value = PostgresTimestamps.toIso(text);
+			}
+			values.put(name, value);
+		}
+		return values;
+	}
+
+	/**
+	 * ISO-8601 text that every {@code java.time} deserializer parses: always with seconds
+	 * ({@code toString()} leaves {@code :00} out, which {@code Instant}'s ISO_INSTANT parsing rejects).
+	 */
+	static String iso(TemporalAccessor value) {
+		if (value instanceof OffsetDateTime dateTime) {
+			return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(dateTime);
+		}
+		if (value instanceof LocalDateTime dateTime) {
+			return DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(dateTime);
+		}
+		if (value instanceof OffsetTime time) {
+			return DateTimeFormatter.ISO_OFFSET_TIME.format(time);
+		}
+		if (value instanceof LocalTime time) {
+			return DateTimeFormatter.ISO_LOCAL_TIME.format(time);
+		}
+		return value.toString();
+	}
+
+}
