@@ -4,20 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import dev.lode.core.Lsn;
-import dev.lode.core.decode.WalDecodeException;
 import dev.lode.core.decode.WalDecoder;
 import dev.lode.core.replication.ChangeHandler;
-import dev.lode.core.replication.ChangeHandlingException;
 import dev.lode.core.replication.CompositeReplicationObserver;
 import dev.lode.core.replication.ReplicationLoop;
 import dev.lode.core.replication.ReplicationObserver;
 import dev.lode.core.replication.ReplicationSettings;
-import dev.lode.core.replication.ReplicationSetupException;
 import dev.lode.core.replication.SlotInUseException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,6 +36,11 @@ import org.springframework.util.backoff.BackOffExecution;
  * unacknowledged), reports the acknowledged position and releases the slot.</li>
  * </ul>
  *
+ * <p>Larger than the module's other classes (about 350 lines) on purpose: {@code start}, {@code stop} and
+ * the supervising thread share one state machine (the stop signal, the loop in flight, the lifecycle
+ * lock), which is easier to check in one place; its status ({@link ContainerStatus}) and the
+ * classification of failures ({@link ReplicationFailures}) live apart.
+ *
  * @since 0.1.0
  */
 public class WalReplicationContainer implements SmartLifecycle, ApplicationEventPublisherAware {
@@ -56,11 +57,9 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 
 	private final ReentrantLock lifecycleLock = new ReentrantLock();
 
-	private final Status status = new Status();
+	private final ContainerStatus status = new ContainerStatus(this::publish, this);
 
 	private final ReplicationObserver observer;
-
-	private final AtomicInteger reconnects = new AtomicInteger();
 
 	private volatile @Nullable ReplicationSettings settings;
 
@@ -185,7 +184,7 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 					active.run();
 					active = null;
 					if (!this.stopping) {
-						throw new StreamEndedException();
+						throw new ReplicationFailures.StreamEndedException();
 					}
 				}
 				catch (SlotInUseException ex) {
@@ -198,8 +197,8 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 					if (this.stopping) {
 						break;
 					}
-					Throwable cause = unwrap(ex);
-					if (isPermanent(ex)) {
+					Throwable cause = ReplicationFailures.unwrap(ex);
+					if (ReplicationFailures.isPermanent(ex)) {
 						this.status.failed(cause);
 						logger.error("Streaming from slot '{}' stopped: {}; nothing after {} was acknowledged",
 								current.slotName(), cause.getMessage(), this.status.acknowledged, cause);
@@ -218,7 +217,7 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 						return;
 					}
 					attempt++;
-					this.reconnects.incrementAndGet();
+					this.status.reconnects.incrementAndGet();
 					this.status.state = ReplicationState.RECONNECTING;
 					this.status.error = cause;
 					this.observer.reconnecting(attempt, cause);
@@ -242,36 +241,6 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 			logger.info("{}; standing by and taking over when it is released", ex.getMessage());
 		}
 		this.status.state = ReplicationState.STANDBY;
-	}
-
-	private static Throwable unwrap(Throwable ex) {
-		return (ex instanceof ChangeHandlingException && ex.getCause() != null) ? ex.getCause() : ex;
-	}
-
-	/**
-	 * Connection problems are worth a reconnect; listener failures (the error handler already gave
-	 * up), undecodable data, setup problems and anything unexpected are not.
-	 */
-	private static boolean isPermanent(Throwable ex) {
-		if (ex instanceof ReplicationSetupException setup) {
-			return !setup.isRetryable();
-		}
-		if (ex instanceof ChangeHandlingException || ex instanceof WalDecodeException) {
-			return true;
-		}
-		return !(ex instanceof java.sql.SQLException || ex instanceof java.io.IOException
-				|| ex instanceof java.io.UncheckedIOException || ex instanceof StreamEndedException);
-	}
-
-	/** The server ended the COPY stream without being asked to. */
-	private static final class StreamEndedException extends IllegalStateException {
-
-		private static final long serialVersionUID = 1L;
-
-		StreamEndedException() {
-			super("The server ended the replication stream");
-		}
-
 	}
 
 	private void pause(long millis) {
@@ -367,7 +336,7 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 
 	/** @return how many times the connection was re-established or attempted since start */
 	public int getReconnectCount() {
-		return this.reconnects.get();
+		return this.status.reconnects.get();
 	}
 
 	/** @return the last position received from the server, or {@code null} */
@@ -383,50 +352,6 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 	/** @return when the last transaction completed (epoch millis), or 0 if none yet */
 	public long getLastTransactionMillis() {
 		return this.status.lastTransactionMillis;
-	}
-
-	/** Health and progress, updated by the replication thread. */
-	private final class Status implements ReplicationObserver {
-
-		volatile ReplicationState state = ReplicationState.NEW;
-
-		volatile @Nullable Throwable error;
-
-		volatile @Nullable Lsn received;
-
-		volatile @Nullable Lsn acknowledged;
-
-		volatile long lastTransactionMillis;
-
-		void failed(Throwable ex) {
-			this.error = ex;
-			this.state = ReplicationState.FAILED;
-		}
-
-		@Override
-		public void streamingStarted(String slot, Lsn confirmedLsn) {
-			this.acknowledged = confirmedLsn;
-			this.error = null;
-			publish(new WalStreamingStartedEvent(WalReplicationContainer.this, slot, confirmedLsn));
-		}
-
-		@Override
-		public void received(Lsn lsn) {
-			this.received = lsn;
-		}
-
-		@Override
-		public void acknowledged(Lsn lsn) {
-			this.acknowledged = lsn;
-		}
-
-		@Override
-		public void transactionCompleted(dev.lode.core.TransactionInfo transaction, int changes) {
-			if (changes > 0) {
-				this.lastTransactionMillis = System.currentTimeMillis();
-			}
-		}
-
 	}
 
 }
