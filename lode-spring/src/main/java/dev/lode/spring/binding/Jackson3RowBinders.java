@@ -13,8 +13,6 @@ import java.util.Set;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
@@ -34,8 +32,6 @@ import tools.jackson.databind.json.JsonMapper;
  * @since 0.1.0
  */
 public final class Jackson3RowBinders {
-
-	private static final Logger logger = LoggerFactory.getLogger(Jackson3RowBinders.class);
 
 	private final JsonMapper mapper;
 
@@ -145,21 +141,7 @@ public final class Jackson3RowBinders {
 
 		@Override
 		public Object bind(Map<String, @Nullable Object> row) {
-			Map<String, @Nullable Object> values = this.columns.prepare(row);
-			try {
-				Object result = this.mapper.convertValue(values, this.type);
-				if (result == null) {
-					throw new RowBindingException("Binding a row to " + this.type.getRawClass().getName()
-							+ " gave null");
-				}
-				return result;
-			}
-			catch (IllegalArgumentException | JacksonException ex) {
-				// Jackson's message may quote the value: keep it out of the exception (and so of logs)
-				logger.trace("Binding a row to {} failed", this.type, ex);
-				throw new RowBindingException("Cannot bind " + describe(ex) + " of " + this.type.getRawClass().getName()
-						+ " (" + RowBindingException.rootType(ex) + ")");
-			}
+			return this.columns.bind(row, (values) -> this.mapper.convertValue(values, this.type), Binder::describe);
 		}
 
 		private static String describe(RuntimeException ex) {

@@ -115,24 +115,10 @@ public final class JacksonRowBinders {
 
 		@Override
 		public Object bind(Map<String, @Nullable Object> row) {
-			Map<String, @Nullable Object> values = this.columns.prepare(row);
-			try {
-				Object result = this.mapper.convertValue(values, this.type);
-				if (result == null) {
-					throw new RowBindingException("Binding a row to " + this.type.getRawClass().getName()
-							+ " gave null");
-				}
-				return result;
-			}
-			catch (IllegalArgumentException ex) {
-				// Jackson's message may quote the value: keep it out of the exception (and so of logs)
-				logger.trace("Binding a row to {} failed", this.type, ex);
-				throw new RowBindingException("Cannot bind " + describe(ex) + " of "
-						+ this.type.getRawClass().getName() + " (" + RowBindingException.rootType(ex) + ")");
-			}
+			return this.columns.bind(row, (values) -> this.mapper.convertValue(values, this.type), Binder::describe);
 		}
 
-		private static String describe(IllegalArgumentException ex) {
+		private static String describe(RuntimeException ex) {
 			if (ex.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
 				StringBuilder path = new StringBuilder("column '");
 				for (JsonMappingException.Reference reference : mapping.getPath()) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -147,6 +148,33 @@ final class RowColumns {
 			values.put(name, value);
 		}
 		return values;
+	}
+
+	/**
+	 * Binds a row: prepares it, lets the mapper convert it, and turns a failed conversion into a
+	 * {@link RowBindingException} that names the column, never the value (Jackson's message may quote it,
+	 * so it stays out of the exception and of the logs).
+	 * @param row a row's values by column
+	 * @param convert the mapper's conversion of the prepared values to the type
+	 * @param describe names what failed to convert ({@code column 'x'}), from the mapper's exception
+	 * @return the bound object
+	 */
+	Object bind(Map<String, @Nullable Object> row, Function<Map<String, @Nullable Object>, @Nullable Object> convert,
+			Function<RuntimeException, String> describe) {
+		Map<String, @Nullable Object> values = prepare(row);
+		Object result;
+		try {
+			result = convert.apply(values);
+		}
+		catch (RuntimeException ex) {
+			logger.trace("Binding a row to {} failed", this.type, ex);
+			throw new RowBindingException("Cannot bind " + describe.apply(ex) + " of " + this.type.getName() + " ("
+					+ RowBindingException.rootType(ex) + ")");
+		}
+		if (result == null) {
+			throw new RowBindingException("Binding a row to " + this.type.getName() + " gave null");
+		}
+		return result;
 	}
 
 	/**
