@@ -7,13 +7,13 @@ import java.util.Map;
 import dev.lode.test.TestPostgres;
 import dev.lode.test.WithPostgres;
 import org.junit.jupiter.api.Test;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -98,7 +98,7 @@ class SampleApplicationTests {
 
 		private final java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
 
-		private final ObjectMapper json = new ObjectMapper();
+		private final JsonMapper json = new JsonMapper();
 
 		<T> T getForObject(String path, Class<T> type) {
 			try {
