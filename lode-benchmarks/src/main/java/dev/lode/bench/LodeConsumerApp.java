@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.lode.core.WalChange;
-import dev.lode.spring.OnWalChange;
-import dev.lode.spring.WalReplicationContainer;
-import dev.lode.spring.WalStreamingStartedEvent;
+import dev.lode.spring.annotation.OnWalChange;
+import dev.lode.spring.container.WalReplicationContainer;
+import dev.lode.spring.event.WalStreamingStartedEvent;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;

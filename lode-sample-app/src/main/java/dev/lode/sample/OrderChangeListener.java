@@ -2,7 +2,7 @@ package dev.lode.sample;
 
 import dev.lode.core.ChangeKind;
 import dev.lode.core.WalChange;
-import dev.lode.spring.OnWalChange;
+import dev.lode.spring.annotation.OnWalChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.lode.core.ChangeKind;
-import dev.lode.spring.OnWalChange;
+import dev.lode.spring.annotation.OnWalChange;
 import org.springframework.stereotype.Component;
 
 /**

@@ -1,5 +1,6 @@
 package dev.lode.spring;
 
+import dev.lode.spring.listener.ChangedColumns;
 import java.math.BigDecimal;
 import java.util.Map;
 

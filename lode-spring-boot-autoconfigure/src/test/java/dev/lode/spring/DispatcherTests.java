@@ -1,5 +1,10 @@
 package dev.lode.spring;
 
+import dev.lode.spring.annotation.OnWalChange;
+import dev.lode.spring.annotation.OnWalTransaction;
+import dev.lode.spring.listener.ListenerFailedException;
+import dev.lode.spring.listener.WalChangeDispatcher;
+import dev.lode.spring.listener.WalListenerObserver;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;

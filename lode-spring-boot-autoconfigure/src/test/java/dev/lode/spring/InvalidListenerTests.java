@@ -1,5 +1,14 @@
 package dev.lode.spring;
 
+import dev.lode.spring.annotation.OldRow;
+import dev.lode.spring.annotation.OnWalChange;
+import dev.lode.spring.annotation.OnWalTransaction;
+import dev.lode.spring.event.WalChangeEvent;
+import dev.lode.spring.event.WalTransactionEvent;
+import dev.lode.spring.listener.InvalidListenerMethodException;
+import dev.lode.spring.listener.WalChangeListenerFactory;
+import dev.lode.spring.listener.WalChangeListenerMethodAdapter;
+import dev.lode.spring.listener.WalTransactionListenerMethodAdapter;
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,11 @@
 package dev.lode.spring;
 
+import dev.lode.spring.annotation.OnWalChange;
+import dev.lode.spring.annotation.OnWalTransaction;
+import dev.lode.spring.container.ReplicationState;
+import dev.lode.spring.container.WalReplicationContainer;
+import dev.lode.spring.listener.ListenerFailedException;
+import dev.lode.spring.listener.WalListenerObserver;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,5 +1,6 @@
 package dev.lode.spring;
 
+import dev.lode.spring.annotation.OnWalChange;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;

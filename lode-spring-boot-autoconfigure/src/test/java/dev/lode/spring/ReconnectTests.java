@@ -1,5 +1,8 @@
 package dev.lode.spring;
 
+import dev.lode.spring.annotation.OnWalChange;
+import dev.lode.spring.container.ReplicationState;
+import dev.lode.spring.container.WalReplicationContainer;
 import java.time.Duration;
 
 import dev.lode.spring.boot.autoconfigure.BootLine;

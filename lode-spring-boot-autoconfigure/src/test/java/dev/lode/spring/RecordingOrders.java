@@ -1,5 +1,6 @@
 package dev.lode.spring;
 
+import dev.lode.spring.annotation.OnWalChange;
 import dev.lode.core.WalChange;
 import org.springframework.context.annotation.Configuration;
 

@@ -1,5 +1,7 @@
 package dev.lode.spring;
 
+import dev.lode.spring.annotation.OldRow;
+import dev.lode.spring.annotation.OnWalChange;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.lode.spring;
 
+import dev.lode.spring.annotation.OnWalChange;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

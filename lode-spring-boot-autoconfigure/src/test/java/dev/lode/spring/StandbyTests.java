@@ -1,5 +1,7 @@
 package dev.lode.spring;
 
+import dev.lode.spring.container.ReplicationState;
+import dev.lode.spring.container.WalReplicationContainer;
 import java.time.Duration;
 import java.util.List;
 

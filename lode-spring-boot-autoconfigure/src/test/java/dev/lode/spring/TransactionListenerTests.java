@@ -1,5 +1,9 @@
 package dev.lode.spring;
 
+import dev.lode.spring.annotation.OnWalChange;
+import dev.lode.spring.annotation.OnWalTransaction;
+import dev.lode.spring.container.ReplicationState;
+import dev.lode.spring.container.WalReplicationContainer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,5 +1,5 @@
 /**
- * Spring integration of lode: the {@link dev.lode.spring.OnWalChange} annotation, its listener
+ * Spring integration of lode: the {@link dev.lode.spring.annotation.OnWalChange} annotation, its listener
  * factory, the dispatcher and the replication container.
  */
 @NullMarked

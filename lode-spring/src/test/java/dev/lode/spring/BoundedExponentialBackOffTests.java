@@ -1,5 +1,6 @@
 package dev.lode.spring;
 
+import dev.lode.spring.listener.BoundedExponentialBackOff;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.backoff.BackOffExecution;
 

@@ -1,5 +1,9 @@
 package dev.lode.spring;
 
+import dev.lode.spring.event.WalStreamingEvent;
+import dev.lode.spring.event.WalStreamingFailedEvent;
+import dev.lode.spring.event.WalStreamingStartedEvent;
+import dev.lode.spring.event.WalStreamingStoppedEvent;
 import dev.lode.core.Lsn;
 import org.junit.jupiter.api.Test;
 

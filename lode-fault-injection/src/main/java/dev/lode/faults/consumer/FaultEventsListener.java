@@ -6,7 +6,7 @@ import java.util.Random;
 import dev.lode.core.ChangeKind;
 import dev.lode.core.WalChange;
 import dev.lode.faults.ledger.LedgerWriter;
-import dev.lode.spring.OnWalChange;
+import dev.lode.spring.annotation.OnWalChange;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 

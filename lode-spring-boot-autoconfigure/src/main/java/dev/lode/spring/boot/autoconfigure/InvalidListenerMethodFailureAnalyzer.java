@@ -1,6 +1,6 @@
 package dev.lode.spring.boot.autoconfigure;
 
-import dev.lode.spring.InvalidListenerMethodException;
+import dev.lode.spring.listener.InvalidListenerMethodException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

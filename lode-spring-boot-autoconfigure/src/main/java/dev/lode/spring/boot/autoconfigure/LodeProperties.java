@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 import dev.lode.core.decode.OutputFormat;
 import dev.lode.core.replication.ReplicationSettings;
-import dev.lode.spring.FailureAction;
+import dev.lode.spring.listener.FailureAction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;

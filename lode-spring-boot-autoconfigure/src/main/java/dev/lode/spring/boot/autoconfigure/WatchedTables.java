@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.lode.core.WatchedTable;
-import dev.lode.spring.WalChangeFilter;
-import dev.lode.spring.WalChangeListenerFactory;
+import dev.lode.spring.listener.WalChangeFilter;
+import dev.lode.spring.listener.WalChangeListenerFactory;
 
 /**
  * Derives the tables lode must stream from the registered {@code @OnWalChange} listeners.

@@ -2,8 +2,8 @@ package dev.lode.spring.boot.autoconfigure;
 
 import java.lang.reflect.Method;
 
-import dev.lode.spring.InvalidListenerMethodException;
-import dev.lode.spring.OnWalTransaction;
+import dev.lode.spring.listener.InvalidListenerMethodException;
+import dev.lode.spring.annotation.OnWalTransaction;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.diagnostics.FailureAnalysis;

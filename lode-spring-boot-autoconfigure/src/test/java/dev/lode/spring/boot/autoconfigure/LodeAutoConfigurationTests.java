@@ -4,11 +4,11 @@ import java.time.Duration;
 
 import dev.lode.core.replication.ChangeHandler;
 import dev.lode.core.replication.ReplicationSettings;
-import dev.lode.spring.DefaultWalChangeErrorHandler;
-import dev.lode.spring.WalChangeDispatcher;
-import dev.lode.spring.WalChangeErrorHandler;
-import dev.lode.spring.WalChangeListenerFactory;
-import dev.lode.spring.WalReplicationContainer;
+import dev.lode.spring.listener.DefaultWalChangeErrorHandler;
+import dev.lode.spring.listener.WalChangeDispatcher;
+import dev.lode.spring.listener.WalChangeErrorHandler;
+import dev.lode.spring.listener.WalChangeListenerFactory;
+import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.boot.autoconfigure.health.LodeHealthContributorAutoConfiguration;
 import dev.lode.spring.boot.autoconfigure.health.LodeHealthIndicator;
 import org.junit.jupiter.api.Test;

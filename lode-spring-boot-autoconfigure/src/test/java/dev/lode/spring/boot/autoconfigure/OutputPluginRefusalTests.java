@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.lode.core.WalChange;
-import dev.lode.spring.OnWalChange;
-import dev.lode.spring.ReplicationState;
-import dev.lode.spring.WalReplicationContainer;
-import dev.lode.spring.WalStreamingFailedEvent;
+import dev.lode.spring.annotation.OnWalChange;
+import dev.lode.spring.container.ReplicationState;
+import dev.lode.spring.container.WalReplicationContainer;
+import dev.lode.spring.event.WalStreamingFailedEvent;
 import dev.lode.spring.boot.autoconfigure.health.LodeHealthContributorAutoConfiguration;
 import dev.lode.spring.boot.autoconfigure.health.LodeHealthIndicator;
 import dev.lode.test.PrivateCluster;

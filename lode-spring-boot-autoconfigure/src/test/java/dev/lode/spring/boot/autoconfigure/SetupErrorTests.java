@@ -5,7 +5,7 @@ import java.util.List;
 
 import dev.lode.core.ChangeKind;
 import dev.lode.core.WalChange;
-import dev.lode.spring.OnWalChange;
+import dev.lode.spring.annotation.OnWalChange;
 import dev.lode.test.PrivateCluster;
 import dev.lode.test.TestPostgres;
 import dev.lode.test.WithPostgres;

@@ -1,6 +1,6 @@
 package dev.lode.spring.boot.autoconfigure.health;
 
-import dev.lode.spring.WalReplicationContainer;
+import dev.lode.spring.container.WalReplicationContainer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;

@@ -7,8 +7,8 @@ import dev.lode.core.Lsn;
 import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.core.replication.ReplicationSetupException;
 import dev.lode.core.replication.SlotStatus;
-import dev.lode.spring.ReplicationState;
-import dev.lode.spring.WalReplicationContainer;
+import dev.lode.spring.container.ReplicationState;
+import dev.lode.spring.container.WalReplicationContainer;
 import org.jspecify.annotations.Nullable;
 
 /**

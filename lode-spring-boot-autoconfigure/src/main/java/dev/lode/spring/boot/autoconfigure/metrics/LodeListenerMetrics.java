@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import dev.lode.core.ChangeKind;
 import dev.lode.core.TransactionInfo;
 import dev.lode.core.WalChange;
-import dev.lode.spring.WalListenerObserver;
+import dev.lode.spring.listener.WalListenerObserver;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,6 @@
 package dev.lode.spring.boot.autoconfigure.metrics;
 
-import dev.lode.spring.WalReplicationContainer;
+import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Bean;
  * Micrometer metrics for lode when a {@link MeterRegistry} bean is available (with Actuator, or one of
  * the application's own): {@code lode.changes},
  * {@code lode.listener}, {@code lode.commit.delay} (through {@link LodeListenerMetrics}, a
- * {@link dev.lode.spring.WalListenerObserver}) and {@code lode.transactions},
+ * {@link dev.lode.spring.listener.WalListenerObserver}) and {@code lode.transactions},
  * {@code lode.replication.lag}, {@code lode.reconnects} (through {@link LodeReplicationMetrics}, a
  * {@link dev.lode.core.replication.ReplicationObserver}).
  *

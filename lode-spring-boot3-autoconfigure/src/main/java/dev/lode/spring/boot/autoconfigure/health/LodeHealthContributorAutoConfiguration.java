@@ -1,6 +1,6 @@
 package dev.lode.spring.boot.autoconfigure.health;
 
-import dev.lode.spring.WalReplicationContainer;
+import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import dev.lode.spring.boot.autoconfigure.LodeProperties;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;

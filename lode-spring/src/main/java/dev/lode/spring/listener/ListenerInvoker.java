@@ -1,0 +1,107 @@
+package dev.lode.spring.listener;
+
+import dev.lode.spring.event.WalDispatchEvent;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Invokes one listener method on its bean: times it (argument binding included) for the
+ * {@link WalListenerObserver}, and records any failure on the event instead of throwing it, so that
+ * the listeners after it still receive the event and a multicaster {@code ErrorHandler} cannot hide it;
+ * the dispatcher throws after the event went to every listener.
+ *
+ * @since 0.1.0
+ */
+final class ListenerInvoker {
+
+	private static final Logger logger = LoggerFactory.getLogger(ListenerInvoker.class);
+
+	private final ApplicationContext context;
+
+	private final String beanName;
+
+	private final Method method;
+
+	private final String id;
+
+	private final WalListenerObserver observer;
+
+	/** The target bean once resolved, if it is a singleton (so is the same instance for every call). */
+	private volatile @Nullable Object singleton;
+
+	ListenerInvoker(ApplicationContext context, String beanName, Method method, String id,
+			WalListenerObserver observer) {
+		this.context = context;
+		this.beanName = beanName;
+		this.method = method;
+		this.id = id;
+		this.observer = observer;
+		ReflectionUtils.makeAccessible(method);
+	}
+
+	String id() {
+		return this.id;
+	}
+
+	/**
+	 * @param event the event, where a failure is recorded
+	 * @param arguments resolves the arguments (may throw: a binding failure is a listener failure)
+	 * @param failure makes the exception that describes a failure
+	 * @param what describes the invocation for TRACE logging, never row values
+	 */
+	void invoke(WalDispatchEvent event, Supplier<@Nullable Object[]> arguments, Object what) {
+		event.invoking();
+		if (logger.isTraceEnabled()) {
+			logger.trace("Listener '{}' <- {}", this.id, what);
+		}
+		long start = System.nanoTime();
+		Throwable thrown = null;
+		try {
+			this.method.invoke(bean(), arguments.get());
+		}
+		catch (InvocationTargetException ex) {
+			thrown = ex.getTargetException();
+		}
+		catch (IllegalAccessException | RuntimeException ex) {
+			thrown = ex;
+		}
+		this.observer.listenerCompleted(this.id, System.nanoTime() - start, thrown == null);
+		if (thrown != null) {
+			fail(event, thrown);
+		}
+	}
+
+	/**
+	 * @return the target bean: looked up on every call, as Spring's own listener adapters do, unless it is a
+	 * singleton, which is looked up once (the lookup was 5% of the replication thread's time)
+	 */
+	private Object bean() {
+		Object bean = this.singleton;
+		if (bean == null) {
+			bean = this.context.getBean(this.beanName);
+			if (this.context.isSingleton(this.beanName)) {
+				this.singleton = bean;
+			}
+		}
+		return bean;
+	}
+
+	/**
+	 * Records a failure (also one outside the invocation: a condition that could not be evaluated).
+	 * @param event the event
+	 * @param thrown what went wrong
+	 */
+	void fail(WalDispatchEvent event, Throwable thrown) {
+		logger.debug("Listener '{}' failed", this.id, thrown);
+		event.failed(this.id, thrown);
+	}
+
+}

@@ -1,0 +1,110 @@
+package dev.lode.spring.listener;
+
+import dev.lode.spring.annotation.OnWalTransaction;
+import dev.lode.spring.event.WalChangeEvent;
+import dev.lode.spring.event.WalTransactionEvent;
+import java.util.List;
+
+import dev.lode.core.WalChange;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.event.GenericApplicationListener;
+import org.springframework.core.ResolvableType;
+
+/**
+ * Invokes one {@link OnWalTransaction} method: marks the {@link WalChangeEvent}s of a transaction
+ * that its filter and condition accept (the dispatcher keeps those whose listeners all returned), and
+ * at the transaction's {@link WalTransactionEvent} calls the method with them (when there is at least
+ * one). Synchronous, and records failures on the event, like {@link WalChangeListenerMethodAdapter}.
+ *
+ * @since 0.1.0
+ */
+public class WalTransactionListenerMethodAdapter implements GenericApplicationListener {
+
+	private final ListenerInvoker invoker;
+
+	private final int order;
+
+	private final WalChangeFilter filter;
+
+	private final @Nullable ListenerCondition condition;
+
+	private final TransactionListenerParameters parameters;
+
+	WalTransactionListenerMethodAdapter(ListenerInvoker invoker, int order, WalChangeFilter filter,
+			@Nullable ListenerCondition condition, TransactionListenerParameters parameters) {
+		this.invoker = invoker;
+		this.order = order;
+		this.filter = filter;
+		this.condition = condition;
+		this.parameters = parameters;
+	}
+
+	@Override
+	public boolean supportsEventType(ResolvableType eventType) {
+		Class<?> type = eventType.toClass();
+		return WalChangeEvent.class.isAssignableFrom(type) || WalTransactionEvent.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public boolean supportsAsyncExecution() {
+		return false;
+	}
+
+	@Override
+	public String getListenerId() {
+		return this.invoker.id();
+	}
+
+	@Override
+	public int getOrder() {
+		return this.order;
+	}
+
+	/** @return which changes this listener collects */
+	public WalChangeFilter getFilter() {
+		return this.filter;
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationEvent event) {
+		if (event instanceof WalChangeEvent changeEvent) {
+			collect(changeEvent);
+		}
+		else if (event instanceof WalTransactionEvent transactionEvent) {
+			List<WalChange> changes = transactionEvent.collected(this);
+			if (!changes.isEmpty()) {
+				this.invoker.invoke(transactionEvent, () -> this.parameters.resolve(transactionEvent, changes),
+						transactionEvent.getTransaction());
+			}
+		}
+	}
+
+	private void collect(WalChangeEvent event) {
+		WalChange change = event.getChange();
+		if (!event.isFor(this.invoker.id()) || !this.filter.matches(change)) {
+			return;
+		}
+		if (this.condition != null) {
+			boolean matches;
+			try {
+				matches = this.condition.matches(change, null);
+			}
+			catch (RuntimeException ex) {
+				this.invoker.fail(event, ex);
+				return;
+			}
+			if (!matches) {
+				return;
+			}
+		}
+		event.collectFor(this);
+	}
+
+	@Override
+	public String toString() {
+		return "@OnWalTransaction listener '" + this.invoker.id() + "' " + this.filter
+				+ ((this.condition != null) ? " if " + this.condition : "");
+	}
+
+}
