@@ -7,7 +7,6 @@ import java.lang.reflect.RecordComponent;
 import java.time.temporal.TemporalAccessor;
 import java.util.Date;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
@@ -23,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Creates {@link RowBinder}s backed by Jackson 3's {@code JsonMapper.convertValue}, with a copy of the
  * application's mapper (Spring Boot 4's {@code JsonMapper} bean: its modules and settings apply; the bean
- * itself is not changed). Columns bind to properties as with {@link JacksonRowBinders} ({@link RowColumns}:
+ * itself is not changed). Columns bind to properties as with {@link JacksonRowBinders} ({@link MappedRowBinder}:
  * {@code order_id} to {@code orderId}, {@code c_int_2d} to {@code cInt2d}, {@code @JsonProperty} names as
  * they are), unknown columns are ignored, enums match case-insensitively; {@code java.time} support is
  * built into Jackson 3. The properties are found on the type itself (record components, setters, fields),
@@ -62,8 +61,9 @@ public final class Jackson3RowBinders {
 		Set<String> properties = new HashSet<>();
 		Set<String> temporal = new HashSet<>();
 		boolean open = introspect(type, properties, temporal);
-		return new Binder(this.mapper, this.mapper.constructType(type),
-				new RowColumns(type, open ? null : properties, temporal));
+		JavaType javaType = this.mapper.constructType(type);
+		return new MappedRowBinder(type, open ? null : properties, temporal,
+				(values) -> this.mapper.convertValue(values, javaType), Jackson3RowBinders::describe);
 	}
 
 	/**
@@ -119,46 +119,20 @@ public final class Jackson3RowBinders {
 		}
 	}
 
-	private static final class Binder implements RowBinder {
-
-		private final JsonMapper mapper;
-
-		private final JavaType type;
-
-		private final RowColumns columns;
-
-		Binder(JsonMapper mapper, JavaType type, RowColumns columns) {
-			this.mapper = mapper;
-			this.type = type;
-			this.columns = columns;
-		}
-
-		@Override
-		public Object bind(Map<String, @Nullable Object> row, String table, Set<String> columns) {
-			this.columns.check(table, columns);
-			return bind(row);
-		}
-
-		@Override
-		public Object bind(Map<String, @Nullable Object> row) {
-			return this.columns.bind(row, (values) -> this.mapper.convertValue(values, this.type), Binder::describe);
-		}
-
-		private static String describe(RuntimeException ex) {
-			JacksonException jackson = (ex instanceof JacksonException direct) ? direct
-					: (ex.getCause() instanceof JacksonException cause) ? cause : null;
-			if (jackson != null && !jackson.getPath().isEmpty()) {
-				StringBuilder path = new StringBuilder("column '");
-				for (JacksonException.Reference reference : jackson.getPath()) {
-					if (reference.getPropertyName() != null) {
-						path.append((path.length() > 8) ? "." : "").append(reference.getPropertyName());
-					}
+	/** @return what failed to convert, as {@code column 'x'}, from the mapper's exception */
+	private static String describe(RuntimeException ex) {
+		JacksonException jackson = (ex instanceof JacksonException direct) ? direct
+				: (ex.getCause() instanceof JacksonException cause) ? cause : null;
+		if (jackson != null && !jackson.getPath().isEmpty()) {
+			StringBuilder path = new StringBuilder("column '");
+			for (JacksonException.Reference reference : jackson.getPath()) {
+				if (reference.getPropertyName() != null) {
+					path.append((path.length() > 8) ? "." : "").append(reference.getPropertyName());
 				}
-				return path.append('\'').toString();
 			}
-			return "a row";
+			return path.append('\'').toString();
 		}
-
+		return "a row";
 	}
 
 }

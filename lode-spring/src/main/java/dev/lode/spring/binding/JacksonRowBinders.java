@@ -3,7 +3,6 @@ package dev.lode.spring.binding;
 import java.time.temporal.TemporalAccessor;
 import java.util.Date;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.BeanDescription;
@@ -15,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +66,8 @@ public final class JacksonRowBinders {
 		Set<String> properties = new HashSet<>();
 		Set<String> temporal = new HashSet<>();
 		boolean open = introspect(javaType, properties, temporal);
-		return new Binder(this.mapper, javaType, new RowColumns(type, open ? null : properties, temporal));
+		return new MappedRowBinder(type, open ? null : properties, temporal,
+				(values) -> this.mapper.convertValue(values, javaType), JacksonRowBinders::describe);
 	}
 
 	/**
@@ -93,44 +92,18 @@ public final class JacksonRowBinders {
 		}
 	}
 
-	private static final class Binder implements RowBinder {
-
-		private final ObjectMapper mapper;
-
-		private final JavaType type;
-
-		private final RowColumns columns;
-
-		Binder(ObjectMapper mapper, JavaType type, RowColumns columns) {
-			this.mapper = mapper;
-			this.type = type;
-			this.columns = columns;
-		}
-
-		@Override
-		public Object bind(Map<String, @Nullable Object> row, String table, Set<String> columns) {
-			this.columns.check(table, columns);
-			return bind(row);
-		}
-
-		@Override
-		public Object bind(Map<String, @Nullable Object> row) {
-			return this.columns.bind(row, (values) -> this.mapper.convertValue(values, this.type), Binder::describe);
-		}
-
-		private static String describe(RuntimeException ex) {
-			if (ex.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-				StringBuilder path = new StringBuilder("column '");
-				for (JsonMappingException.Reference reference : mapping.getPath()) {
-					if (reference.getFieldName() != null) {
-						path.append((path.length() > 8) ? "." : "").append(reference.getFieldName());
-					}
+	/** @return what failed to convert, as {@code column 'x'}, from the mapper's exception */
+	private static String describe(RuntimeException ex) {
+		if (ex.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+			StringBuilder path = new StringBuilder("column '");
+			for (JsonMappingException.Reference reference : mapping.getPath()) {
+				if (reference.getFieldName() != null) {
+					path.append((path.length() > 8) ? "." : "").append(reference.getFieldName());
 				}
-				return path.append('\'').toString();
 			}
-			return "a row";
+			return path.append('\'').toString();
 		}
-
+		return "a row";
 	}
 
 }

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a row binder does before its mapper converts a row, the same for Jackson 2 and Jackson 3: finds
+ * A row binder around a mapper's conversion, the same for Jackson 2 and Jackson 3: finds
  * the property each column fills (its own name, or as a Java developer names the property of a column
  * with digits: {@code c_int_2d} fills {@code cInt2d}, which a snake-case strategy calls {@code c_int2d}),
  * leaves out the columns no property wants (so they cost nothing and cannot fail), passes dates and times
@@ -27,11 +27,15 @@ import org.slf4j.LoggerFactory;
  *
  * @since 0.1.0
  */
-final class RowColumns {
+final class MappedRowBinder implements RowBinder {
 
-	private static final Logger logger = LoggerFactory.getLogger(RowColumns.class);
+	private static final Logger logger = LoggerFactory.getLogger(MappedRowBinder.class);
 
 	private final Class<?> type;
+
+	private final Function<Map<String, @Nullable Object>, @Nullable Object> convert;
+
+	private final Function<RuntimeException, String> describe;
 
 	private final @Nullable Set<String> properties;
 
@@ -50,9 +54,14 @@ final class RowColumns {
 	 * @param properties the properties' names as the mapper reads them, or {@code null} when the type takes
 	 * any column (an any-setter, or it could not be introspected)
 	 * @param temporal the properties whose type is a date or time
+	 * @param convert the mapper's conversion of the prepared values (by property) to the type
+	 * @param describe names what failed to convert ({@code column 'x'}), from the mapper's exception
 	 */
-	RowColumns(Class<?> type, @Nullable Set<String> properties, Set<String> temporal) {
+	MappedRowBinder(Class<?> type, @Nullable Set<String> properties, Set<String> temporal,
+			Function<Map<String, @Nullable Object>, @Nullable Object> convert, Function<RuntimeException, String> describe) {
 		this.type = type;
+		this.convert = convert;
+		this.describe = describe;
 		this.properties = (properties != null) ? Set.copyOf(properties) : null;
 		this.temporal = Set.copyOf(temporal);
 		this.looseProperties = (properties != null) ? loose(properties) : Map.of();
@@ -87,11 +96,15 @@ final class RowColumns {
 	}
 
 	/**
-	 * Reports (once per table) the properties that no column of the table fills.
-	 * @param table the table, {@code schema.table}
-	 * @param columns every column of the table
+	 * Binds a whole new row, and reports (once per table) the properties that no column of the table fills.
 	 */
-	void check(String table, Set<String> columns) {
+	@Override
+	public Object bind(Map<String, @Nullable Object> row, String table, Set<String> columns) {
+		check(table, columns);
+		return bind(row);
+	}
+
+	private void check(String table, Set<String> columns) {
 		Set<String> names = this.properties;
 		if (names == null || !this.checkedTables.add(table)) {
 			return;
@@ -131,7 +144,7 @@ final class RowColumns {
 	 * @param row a row's values by column
 	 * @return the values the mapper converts, by property name
 	 */
-	Map<String, @Nullable Object> prepare(Map<String, @Nullable Object> row) {
+	private Map<String, @Nullable Object> prepare(Map<String, @Nullable Object> row) {
 		Map<String, @Nullable Object> values = new HashMap<>();
 		for (Map.Entry<String, @Nullable Object> column : row.entrySet()) {
 			String name = property(column.getKey());
@@ -155,20 +168,18 @@ final class RowColumns {
 	 * {@link RowBindingException} that names the column, never the value (Jackson's message may quote it,
 	 * so it stays out of the exception and of the logs).
 	 * @param row a row's values by column
-	 * @param convert the mapper's conversion of the prepared values to the type
-	 * @param describe names what failed to convert ({@code column 'x'}), from the mapper's exception
 	 * @return the bound object
 	 */
-	Object bind(Map<String, @Nullable Object> row, Function<Map<String, @Nullable Object>, @Nullable Object> convert,
-			Function<RuntimeException, String> describe) {
+	@Override
+	public Object bind(Map<String, @Nullable Object> row) {
 		Map<String, @Nullable Object> values = prepare(row);
 		Object result;
 		try {
-			result = convert.apply(values);
+			result = this.convert.apply(values);
 		}
 		catch (RuntimeException ex) {
 			logger.trace("Binding a row to {} failed", this.type, ex);
-			throw new RowBindingException("Cannot bind " + describe.apply(ex) + " of " + this.type.getName() + " ("
+			throw new RowBindingException("Cannot bind " + this.describe.apply(ex) + " of " + this.type.getName() + " ("
 					+ RowBindingException.rootType(ex) + ")");
 		}
 		if (result == null) {
