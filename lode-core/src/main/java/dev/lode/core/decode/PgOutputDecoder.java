@@ -1,8 +1,6 @@
 package dev.lode.core.decode;
 
 import java.nio.ByteBuffer;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -19,7 +17,6 @@ import dev.lode.core.Lsn;
 import dev.lode.core.TransactionInfo;
 import dev.lode.core.WalChange;
 import dev.lode.core.WatchedTable;
-import dev.lode.core.replication.PublicationManager;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,9 +30,9 @@ import org.jspecify.annotations.Nullable;
  * the new row), or the whole old row with {@code REPLICA IDENTITY FULL}. An unchanged TOASTed column
  * ({@code 'u'}) is left out of {@link WalChange#values()} and listed in {@link WalChange#unchangedColumns()}.
  *
- * <p>{@link #prepare} creates the publication when it is missing (see {@link PublicationManager}) and learns
- * the server version: logical messages ({@code messages=true}, for heartbeats) are requested only from
- * PostgreSQL 14 on, and only once {@code prepare} ran.
+ * <p>{@link #setup()} asks for the publication (lode creates it when missing) and {@link #prepared} tells the
+ * server version: logical messages ({@code messages=true}, for heartbeats) are requested only from
+ * PostgreSQL 14 on, and only once {@code prepared} was called.
  *
  * @since 0.1.0
  */
@@ -95,7 +92,7 @@ public final class PgOutputDecoder implements WalDecoder {
 	public Map<String, String> slotOptions() {
 		Map<String, String> options = new LinkedHashMap<>();
 		options.put("proto_version", "1");
-		options.put("publication_names", PublicationManager.quoteIdentifier(this.publication));
+		options.put("publication_names", PgIdentifiers.quote(this.publication));
 		if (this.serverMajorVersion >= 14) {
 			options.put("messages", "true");
 		}
@@ -103,9 +100,13 @@ public final class PgOutputDecoder implements WalDecoder {
 	}
 
 	@Override
-	public void prepare(Connection connection, boolean slotExists) throws SQLException {
-		this.serverMajorVersion = connection.getMetaData().getDatabaseMajorVersion();
-		new PublicationManager(connection).ensure(this.publication, this.tables, this.managed, slotExists);
+	public List<DecoderSetup> setup() {
+		return List.of(new DecoderSetup.Publication(this.publication, this.tables, this.managed));
+	}
+
+	@Override
+	public void prepared(int serverMajorVersion, TableColumns columns) {
+		this.serverMajorVersion = serverMajorVersion;
 	}
 
 	@Override

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Format 1 has no commit start LSN and no per-change LSN: {@link TransactionInfo#commitLsn()} is the
  * commit's <em>end</em> ({@code nextlsn}) and {@link dev.lode.core.WalChange#lsn()} is {@link Lsn#INVALID}.
  * {@code oldkeys} leave out NULL values: with {@code REPLICA IDENTITY FULL} the decoder adds them back from the
- * catalog read in {@link #prepare} ({@link TableColumns}), as it marks unchanged TOASTed columns; TRUNCATE is
+ * catalog lode reads for it ({@link TableColumns}, see {@link #setup()}), as it marks unchanged TOASTed columns; TRUNCATE is
  * never sent.
  *
  * @since 0.1.0
@@ -56,10 +56,16 @@ public final class Wal2JsonV1Decoder implements WalDecoder {
 		this.watched = filter.watched();
 	}
 
-	/** Reads the catalog: format 1 leaves NULL old values and unchanged TOASTed columns out unmarked. */
+	/** Asks for the catalog: an UPDATE leaves unchanged TOASTed columns out without a marker (and format 1 its
+	 * NULL old values). */
 	@Override
-	public void prepare(java.sql.Connection connection, boolean slotExists) throws java.sql.SQLException {
-		this.columns = TableColumns.read(connection, this.watched);
+	public List<DecoderSetup> setup() {
+		return List.of(new DecoderSetup.Catalog(this.watched));
+	}
+
+	@Override
+	public void prepared(int serverMajorVersion, TableColumns columns) {
+		this.columns = columns;
 	}
 
 	@Override

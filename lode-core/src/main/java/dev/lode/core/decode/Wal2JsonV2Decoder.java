@@ -136,10 +136,16 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 		return tx;
 	}
 
-	/** Reads the catalog: an UPDATE leaves unchanged TOASTed columns out without a marker. */
+	/** Asks for the catalog: an UPDATE leaves unchanged TOASTed columns out without a marker (and format 1 its
+	 * NULL old values). */
 	@Override
-	public void prepare(java.sql.Connection connection, boolean slotExists) throws java.sql.SQLException {
-		this.columns = TableColumns.read(connection, this.watched);
+	public List<DecoderSetup> setup() {
+		return List.of(new DecoderSetup.Catalog(this.watched));
+	}
+
+	@Override
+	public void prepared(int serverMajorVersion, TableColumns columns) {
+		this.columns = columns;
 	}
 
 	private WalChange change(Message m, TransactionInfo tx, Lsn messageLsn) {

@@ -25,14 +25,19 @@ public interface WalDecoder {
 	Map<String, String> slotOptions();
 
 	/**
-	 * Prepares the database before the slot is looked up or created, on a plain connection: for
-	 * example creates the publication pgoutput needs (it must exist before the slot, or the slot does
-	 * not see it). Does nothing by default.
-	 * @param connection a plain SQL connection to the slot's database
-	 * @param slotExists whether the slot exists already
-	 * @throws java.sql.SQLException on database errors
+	 * @return what the decoder needs from the database before streaming (a publication, the catalog);
+	 * nothing by default
 	 */
-	default void prepare(java.sql.Connection connection, boolean slotExists) throws java.sql.SQLException {
+	default java.util.List<DecoderSetup> setup() {
+		return java.util.List.of();
+	}
+
+	/**
+	 * Receives what {@link #setup()} asked for, before the stream starts (again at every reconnect).
+	 * @param serverMajorVersion the server's major version (15 for 15.20)
+	 * @param columns the watched tables' columns, or {@link TableColumns#NONE} if not asked for
+	 */
+	default void prepared(int serverMajorVersion, TableColumns columns) {
 	}
 
 	/**

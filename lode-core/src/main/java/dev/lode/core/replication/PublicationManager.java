@@ -14,6 +14,7 @@ import java.util.Set;
 
 import dev.lode.core.ChangeKind;
 import dev.lode.core.WatchedTable;
+import dev.lode.core.decode.PgIdentifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ public final class PublicationManager {
 	 * @return the name as a quoted SQL identifier: {@code "My ""odd"" name"}
 	 */
 	public static String quoteIdentifier(String identifier) {
-		return "\"" + identifier.replace("\"", "\"\"") + "\"";
+		return PgIdentifiers.quote(identifier);
 	}
 
 	/**

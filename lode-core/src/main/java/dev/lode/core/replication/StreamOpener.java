@@ -58,7 +58,7 @@ final class StreamOpener {
 			allowList = OutputPluginAllowList.read(plain, this.decoder.plugin());
 			allowList.check();
 			TablePreflight.check(plain, this.settings.tables());
-			this.decoder.prepare(plain, slots.find(this.settings.slotName()) != null);
+			DecoderPreparation.prepare(plain, this.decoder, slots.find(this.settings.slotName()) != null);
 			slot = slots.ensureSlot(this.settings.slotName(), this.decoder.plugin(),
 					this.settings.createSlot() && allowCreate);
 			senderTimeoutMillis = walSenderTimeoutMillis(plain);

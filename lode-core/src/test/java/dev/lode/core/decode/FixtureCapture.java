@@ -52,7 +52,7 @@ final class FixtureCapture {
 			end = Lsn.parse(rs.getString(1));
 			if (decoder instanceof PgOutputDecoder) {
 				// learn the server version (messages=true); the publication exists already
-				decoder.prepare(c, true);
+				dev.lode.core.replication.DecoderPreparation.prepare(c, decoder, true);
 			}
 		}
 		Properties props = new Properties();

@@ -36,7 +36,7 @@ class LargeTransactionMemoryTest {
 		try (Connection c = pg.connect(db)) {
 			for (OutputFormat format : formats) {
 				String slot = slot(format);
-				format.create(List.of(), null, slot).prepare(c, false);
+				dev.lode.core.replication.DecoderPreparation.prepare(c, format.create(List.of(), null, slot), false);
 				pg.execute(db, "select pg_create_logical_replication_slot('" + slot + "', '" + format.plugin() + "')");
 			}
 		}
