@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import dev.lode.core.WalChange;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +47,8 @@ final class MappedRowBinder implements RowBinder {
 	/** The property of each column that is not a property's own name ({@code ""}: none). */
 	private final Map<String, String> otherColumns = new ConcurrentHashMap<>();
 
-	/** Tables whose columns were compared with the properties already. */
-	private final Set<String> checkedTables = ConcurrentHashMap.newKeySet();
+	/** Tables (by schema) whose columns were compared with the properties already. */
+	private final Map<String, Set<String>> checkedTables = new ConcurrentHashMap<>();
 
 	/**
 	 * @param type the bound type, for messages
@@ -96,17 +97,30 @@ final class MappedRowBinder implements RowBinder {
 	}
 
 	/**
-	 * Binds a whole new row, and reports (once per table) the properties that no column of the table fills.
+	 * Binds a change's new row, and reports (once per table) the properties that no column of the table
+	 * fills; the check costs two map lookups per row once done.
 	 */
 	@Override
-	public Object bind(Map<String, @Nullable Object> row, String table, Set<String> columns) {
-		check(table, columns);
+	public Object bind(Map<String, @Nullable Object> row, WalChange change) {
+		if (this.properties != null && firstRowOf(change)) {
+			Set<String> columns = new HashSet<>(row.keySet());
+			columns.addAll(change.unchangedColumns());
+			check(change.qualifiedTable(), columns);
+		}
 		return bind(row);
+	}
+
+	private boolean firstRowOf(WalChange change) {
+		Set<String> tables = this.checkedTables.get(change.schema());
+		if (tables == null) {
+			tables = this.checkedTables.computeIfAbsent(change.schema(), (schema) -> ConcurrentHashMap.newKeySet());
+		}
+		return !tables.contains(change.table()) && tables.add(change.table());
 	}
 
 	private void check(String table, Set<String> columns) {
 		Set<String> names = this.properties;
-		if (names == null || !this.checkedTables.add(table)) {
+		if (names == null) {
 			return;
 		}
 		Set<String> filled = new HashSet<>();

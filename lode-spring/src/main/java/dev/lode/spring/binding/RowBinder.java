@@ -1,8 +1,8 @@
 package dev.lode.spring.binding;
 
 import java.util.Map;
-import java.util.Set;
 
+import dev.lode.core.WalChange;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,17 +21,16 @@ public interface RowBinder {
 	Object bind(Map<String, @Nullable Object> row);
 
 	/**
-	 * Binds a whole new row of a table, whose columns are all known: a binder may report (once) the
-	 * properties of its type that no column of the table fills, which would otherwise stay silently
-	 * empty.
-	 * @param row column values by column name
-	 * @param table the row's table, {@code schema.table}
-	 * @param columns every column of the table
+	 * Binds the new row of a change, which names every column of its table (with its
+	 * {@link WalChange#unchangedColumns()}): a binder may report (once per table) the properties of its type
+	 * that no column fills, which would otherwise stay silently empty.
+	 * @param row column values by column name (the change's new values, with old values for unchanged ones)
+	 * @param change the change the row comes from
 	 * @return the bound object
 	 * @throws RowBindingException when a value cannot be converted to its property's type
 	 * @since 0.1.0
 	 */
-	default Object bind(Map<String, @Nullable Object> row, String table, Set<String> columns) {
+	default Object bind(Map<String, @Nullable Object> row, WalChange change) {
 		return bind(row);
 	}
 

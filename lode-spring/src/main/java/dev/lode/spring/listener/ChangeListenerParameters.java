@@ -9,9 +9,7 @@ import java.lang.reflect.Modifier;
 import java.util.Collection;
 import java.util.EventObject;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 import dev.lode.core.TransactionInfo;
@@ -158,22 +156,11 @@ final class ChangeListenerParameters {
 				case TRANSACTION -> change.transaction();
 				case NEW_ROW_MAP -> change.values();
 				case OLD_ROW_MAP -> change.oldValues();
-				case NEW_ROW -> change.values().isEmpty() ? null : bindNewRow(binder(i), change);
+				case NEW_ROW -> change.values().isEmpty() ? null : binder(i).bind(newRow(change), change);
 				case OLD_ROW -> change.oldValues().isEmpty() ? null : binder(i).bind(change.oldValues());
 			};
 		}
 		return args;
-	}
-
-	/** A new row with its unchanged columns names every column of the table. */
-	private static Object bindNewRow(RowBinder binder, WalChange change) {
-		Map<String, @Nullable Object> row = newRow(change);
-		Set<String> columns = row.keySet();
-		if (!change.unchangedColumns().isEmpty()) {
-			columns = new HashSet<>(columns);
-			columns.addAll(change.unchangedColumns());
-		}
-		return binder.bind(row, change.qualifiedTable(), columns);
 	}
 
 	private RowBinder binder(int index) {

@@ -5,8 +5,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
+import dev.lode.core.ChangeKind;
+import dev.lode.core.Lsn;
+import dev.lode.core.TransactionInfo;
+import dev.lode.core.WalChange;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationContext;
@@ -63,7 +66,8 @@ class Jackson3RowBindersTests {
 		row.put("ignored_column", new Object());
 
 		Object bound = new Jackson3RowBinders(application).forType(Order.class)
-			.bind(row, "public.orders", Set.copyOf(row.keySet()));
+			.bind(row, new WalChange("public", "orders", ChangeKind.INSERT, row, Map.of(), Map.of(),
+					new TransactionInfo(1, Lsn.INVALID, null), Lsn.INVALID));
 
 		assertThat(bound).isEqualTo(new Order(7, "Main Street 1", 42, Status.PAID, Instant.parse("2024-07-01T12:00:00Z"),
 				new Money("money:12.50 EUR")));
