@@ -79,6 +79,28 @@ public final class PrivateCluster implements AutoCloseable {
     }
 
     /**
+     * Waits until new sessions see a parameter's value, after {@code ALTER SYSTEM} and {@code pg_reload_conf()}
+     * (the postmaster reloads asynchronously).
+     *
+     * @throws IllegalStateException when it does not within 10 s
+     */
+    public void awaitParameter(String name, String value) throws SQLException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String seen;
+        while (!value.equals(seen = queryForString("select current_setting('" + name.replace("'", "''") + "')"))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " is '" + seen + "', not '" + value + "', 10 s after the reload");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    /**
      * For tests of PostgreSQL's {@code output_plugin_libraries} (the security releases of August 2026:
      * 15.19, 16.15, 17.11, 18.6 and later): the server's version, or a failure that says how to get such a
      * server when this one predates the parameter.

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Output plugins the server will not load: one that is not installed (install instructions), and one
@@ -61,7 +60,7 @@ class MissingPluginTest {
 
 			// the fix, exactly as printed, works
 			pg.execute(sql.split(";\\s*(?=S|$)"));
-			awaitSetting(pg, "pgoutput, test_decoding, wal2json");
+			pg.awaitParameter("output_plugin_libraries", "pgoutput, test_decoding, wal2json");
 			ReplicationLoop fixed = loop(pg, pg.username(), pg.password(), "wal2json");
 			fixed.open(true);
 			fixed.abort();
@@ -92,16 +91,6 @@ class MissingPluginTest {
 		assertThat(OutputPluginAllowList.parse(" wal2json ,$libdir/decoderbufs,")).containsExactly("wal2json",
 				"$libdir/decoderbufs");
 		assertThat(OutputPluginAllowList.parse("")).isEmpty();
-	}
-
-	private static void awaitSetting(PrivateCluster pg, String expected) throws Exception {
-		for (int i = 0; i < 500; i++) {
-			if (expected.equals(pg.queryForString("show output_plugin_libraries"))) {
-				return;
-			}
-			Thread.sleep(20);
-		}
-		fail("output_plugin_libraries never became '" + expected + "'");
 	}
 
 	private static int slotCount(PrivateCluster pg) throws SQLException {

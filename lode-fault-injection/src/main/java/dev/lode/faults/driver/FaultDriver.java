@@ -202,7 +202,7 @@ public final class FaultDriver {
 		Duration recovery = awaitStreaming(what, sessionsBefore, RECOVERY_TIMEOUT, faultAt);
 		// faults come one at a time: the first session after this one's recovery is the one it started
 		this.sessionCauses.put(DeliveryAudit.session(this.runs.size(), sessionsBefore + 1),
-				fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+				fault.label());
 		this.report.recoveries.get(fault).add(recovery);
 		Lsn resumedAt = Lsn.parse(this.current.lastSessionStart());
 		String position = "";

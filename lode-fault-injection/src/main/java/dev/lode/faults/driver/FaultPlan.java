@@ -74,7 +74,12 @@ public record FaultPlan(String name, int kills, int terminations, int restarts, 
 		TERMINATE_WALSENDER,
 
 		/** {@code pg_ctl -m fast -w restart} of the server. */
-		RESTART_SERVER
+		RESTART_SERVER;
+
+		/** @return the name reports use, e.g. {@code kill-consumer} */
+		public String label() {
+			return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+		}
 
 	}
 

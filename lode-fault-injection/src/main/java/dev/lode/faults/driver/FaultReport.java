@@ -88,7 +88,7 @@ public final class FaultReport {
 	 */
 	public long duplicatesAfter(Fault fault) {
 		return (this.audit != null)
-				? this.audit.duplicatesByCause.getOrDefault(fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), 0L)
+				? this.audit.duplicatesByCause.getOrDefault(fault.label(), 0L)
 				: -1;
 	}
 
@@ -141,7 +141,7 @@ public final class FaultReport {
 				.append(this.partialLedgerLines).append(" final exit code=").append(this.lastExitCode).append('\n');
 			sb.append("  recovery (fault -> lode streaming again): ");
 			for (Fault fault : Fault.values()) {
-				sb.append(fault.name().toLowerCase().replace('_', '-')).append(' ').append(stats(this.recoveries.get(fault)))
+				sb.append(fault.label()).append(' ').append(stats(this.recoveries.get(fault)))
 					.append("; ");
 			}
 			sb.append('\n');

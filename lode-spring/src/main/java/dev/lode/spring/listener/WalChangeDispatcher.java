@@ -95,8 +95,10 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware {
 		this.publisher.publishEvent(event);
 		List<Object> collectors = event.getCollectors();
 		if (retry != null) {
-			collectors = new ArrayList<>(retry.collectors);
-			collectors.addAll(event.getCollectors());
+			// those of the first delivery, and of listeners that collect only now (their condition failed before)
+			List<Object> all = new ArrayList<>(retry.collectors);
+			all.addAll(collectors);
+			collectors = all;
 		}
 		List<WalDispatchEvent.ListenerFailure> failures = event.getFailures();
 		if (!failures.isEmpty()) {

@@ -95,7 +95,7 @@ class OutputPluginRefusalTests {
 				"create role lode_repl login replication password 'repl-pw'", "alter system set output_plugin_libraries"
 						+ " = 'pgoutput', 'test_decoding'",
 				"select pg_reload_conf()");
-		awaitSetting("pgoutput, test_decoding");
+		this.pg.awaitParameter("output_plugin_libraries", "pgoutput, test_decoding");
 		FailureAnalysis analysis = startupFailure("lode_repl", "repl-pw");
 		assertThat(analysis.getDescription()).contains("refuses the output plugin 'wal2json'")
 			.contains("which role 'lode_repl' may not read")
@@ -116,7 +116,7 @@ class OutputPluginRefusalTests {
 
 		// an administrator's change (or a minor update) lands; the next session of the slot is refused
 		sql("alter system set output_plugin_libraries = 'pgoutput', 'test_decoding'", "select pg_reload_conf()");
-		awaitSetting("pgoutput, test_decoding");
+		this.pg.awaitParameter("output_plugin_libraries", "pgoutput, test_decoding");
 		sql("select pg_terminate_backend(active_pid) from pg_replication_slots where slot_name = 'lode_main'");
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> container.getState() == ReplicationState.FAILED);
@@ -157,10 +157,6 @@ class OutputPluginRefusalTests {
 			.run();
 		this.contexts.add(context);
 		return context;
-	}
-
-	private void awaitSetting(String expected) {
-		await().atMost(Duration.ofSeconds(10)).until(() -> expected.equals(query("show output_plugin_libraries")));
 	}
 
 	private void sql(String... statements) throws SQLException {
