@@ -2,6 +2,7 @@ package dev.lode.core;
 
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -60,6 +61,8 @@ public final class WalChange {
 	private final Map<String, String> rawOldValues;
 
 	private final Set<String> unchangedColumns;
+
+	private List<String> keyColumns = List.of();
 
 	/**
 	 * Creates a change. The maps are copied.
@@ -165,6 +168,90 @@ public final class WalChange {
 			Lsn lsn, Map<String, String> rawValues, Map<String, String> rawOldValues, Set<String> unchangedColumns) {
 		return new WalChange(schema, table, kind, values, oldValues, columnTypes, transaction, lsn, rawValues,
 				rawOldValues, unchangedColumns, true);
+	}
+
+	/**
+	 * Like {@link #adopt(String, String, ChangeKind, Map, Map, Map, TransactionInfo, Lsn, Map, Map, Set)}, with
+	 * the table's key columns as the plugin reported them.
+	 * @param schema the schema name
+	 * @param table the table name
+	 * @param kind the kind of change
+	 * @param values new row values by column name, in column order (adopted)
+	 * @param oldValues old row or key values by column name (adopted)
+	 * @param columnTypes PostgreSQL type names by column name (adopted)
+	 * @param transaction the transaction the change belongs to
+	 * @param lsn the LSN of the change itself, or {@link Lsn#INVALID} if unknown
+	 * @param rawValues raw texts of new values that do not derive from the value (adopted)
+	 * @param rawOldValues the same for the old values (adopted)
+	 * @param unchangedColumns the columns marked as unchanged TOASTed values (adopted)
+	 * @param keyColumns the columns that identify a row (primary key or replica identity index), in key order;
+	 * empty when the table has none or the plugin did not say (unmodifiable, adopted)
+	 * @return the change
+	 * @since 0.2.0
+	 */
+	public static WalChange adopt(String schema, String table, ChangeKind kind, Map<String, @Nullable Object> values,
+			Map<String, @Nullable Object> oldValues, Map<String, String> columnTypes, TransactionInfo transaction,
+			Lsn lsn, Map<String, String> rawValues, Map<String, String> rawOldValues, Set<String> unchangedColumns,
+			List<String> keyColumns) {
+		WalChange change = new WalChange(schema, table, kind, values, oldValues, columnTypes, transaction, lsn,
+				rawValues, rawOldValues, unchangedColumns, true);
+		change.keyColumns = keyColumns;
+		return change;
+	}
+
+	/**
+	 * @return the columns that identify a row of the table (its primary key, or with pgoutput its replica
+	 * identity index), in key order; empty when the table has none (or {@code REPLICA IDENTITY FULL} without
+	 * the plugin naming a key) or the change was not made by a decoder
+	 * @since 0.2.0
+	 */
+	public List<String> keyColumns() {
+		return this.keyColumns;
+	}
+
+	/**
+	 * @return the row's key values, in key order: of the new row, or of the old row for a DELETE; empty when
+	 * {@link #keyColumns()} is or a key value is missing
+	 * @since 0.2.0
+	 */
+	public List<@Nullable Object> key() {
+		return keyOf((this.kind == ChangeKind.DELETE) ? this.oldValues : this.values);
+	}
+
+	/**
+	 * @return the old row's key values when this UPDATE changed the key, else empty
+	 * @since 0.2.0
+	 */
+	public List<@Nullable Object> oldKey() {
+		if (this.kind != ChangeKind.UPDATE || this.oldValues.isEmpty()) {
+			return List.of();
+		}
+		List<@Nullable Object> old = keyOf(this.oldValues);
+		List<@Nullable Object> current = keyOf(this.values);
+		if (old.isEmpty() || current.size() != old.size()) {
+			return List.of();
+		}
+		for (int i = 0; i < old.size(); i++) {
+			if (!valueEquals(old.get(i), current.get(i))) {
+				return old;
+			}
+		}
+		return List.of();
+	}
+
+	private List<@Nullable Object> keyOf(Map<String, @Nullable Object> row) {
+		List<String> columns = this.keyColumns;
+		if (columns.isEmpty()) {
+			return List.of();
+		}
+		List<@Nullable Object> key = new ArrayList<>(columns.size());
+		for (String column : columns) {
+			if (!row.containsKey(column)) {
+				return List.of();
+			}
+			key.add(row.get(column));
+		}
+		return key;
 	}
 
 	private static Map<String, @Nullable Object> copy(Map<String, @Nullable Object> map) {

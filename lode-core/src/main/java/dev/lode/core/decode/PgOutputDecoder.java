@@ -255,6 +255,7 @@ public final class PgOutputDecoder implements WalDecoder {
 			}
 		}
 		in.end();
+		row.keyColumns = relation.keyColumns;
 		return row.build(relation.schema, relation.table, kind, tx, messageLsn);
 	}
 

@@ -1,6 +1,8 @@
 package dev.lode.core.decode;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,6 +31,12 @@ final class PgOutputRelation {
 	/** Type names by column name, in column order (unmodifiable): shared by every change of the relation. */
 	Map<String, String> columnTypes = Map.of();
 
+	/**
+	 * The columns that identify a row (the key flags), unmodifiable; empty under {@code REPLICA IDENTITY FULL}
+	 * (every column is flagged: no key) or {@code NOTHING}.
+	 */
+	List<String> keyColumns = List.of();
+
 	private PgOutputRelation(String schema, String table, int columns) {
 		this.schema = schema;
 		this.table = table;
@@ -47,7 +55,7 @@ final class PgOutputRelation {
 	static PgOutputRelation read(PgOutputReader in, Map<Integer, String[]> customTypes) {
 		String namespace = in.string();
 		String table = in.string();
-		in.int8(); // replica identity setting: the key flags say what is sent
+		byte identity = in.int8(); // replica identity setting: the key flags say what is sent
 		int count = in.int16();
 		if (count < 0) {
 			throw new WalDecodeException("pgoutput: negative column count");
@@ -68,6 +76,15 @@ final class PgOutputRelation {
 			relation.typeNames[i] = typeName(oid, typmod, custom);
 		}
 		in.end();
+		if (identity != 'f') {
+			List<String> keys = new ArrayList<>();
+			for (int i = 0; i < count; i++) {
+				if (relation.key[i]) {
+					keys.add(relation.names[i]);
+				}
+			}
+			relation.keyColumns = List.copyOf(keys);
+		}
 		Map<String, String> columnTypes = new LinkedHashMap<>();
 		for (int i = 0; i < count; i++) {
 			columnTypes.put(relation.names[i], relation.typeNames[i]);

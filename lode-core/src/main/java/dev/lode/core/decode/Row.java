@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,6 +36,9 @@ final class Row {
 	private final boolean sharedTypes;
 
 	private Set<String> unchanged = Collections.emptySet();
+
+	/** The table's key columns, as the plugin reported them (unmodifiable). */
+	List<String> keyColumns = List.of();
 
 	Row() {
 		this.types = new LinkedHashMap<>();
@@ -136,7 +140,7 @@ final class Row {
 	WalChange build(String schema, String table, ChangeKind kind, TransactionInfo transaction, Lsn lsn) {
 		// a Row builds one change: the change adopts its fresh maps instead of copying them (hot path)
 		return WalChange.adopt(schema, table, kind, this.values, this.oldValues, this.types, transaction, lsn, this.raw,
-				this.rawOld, this.unchanged);
+				this.rawOld, this.unchanged, this.keyColumns);
 	}
 
 }

@@ -1,12 +1,17 @@
 package dev.lode.core.replication;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 import dev.lode.core.TransactionInfo;
 import dev.lode.core.WalChange;
 
 /**
- * Handles the changes of the stream, on the replication thread, in commit order. A transaction is
- * acknowledged to PostgreSQL only after {@link #commit} returned normally; any exception stops the
- * stream without acknowledging the transaction.
+ * Handles the changes of the stream, called on the replication thread, in commit order. A transaction is
+ * acknowledged to PostgreSQL only after {@link #commitAsync} returned normally and the stage it returned
+ * completed normally, and after every transaction before it was; any exception (or a stage completed
+ * exceptionally) stops the stream without acknowledging the transaction or anything after it. A handler that
+ * works synchronously implements {@link #change} and {@link #commit} only.
  *
  * @since 0.1.0
  */
@@ -34,5 +39,31 @@ public interface ChangeHandler {
 	 */
 	default void commit(TransactionInfo transaction) throws Exception {
 	}
+
+	/**
+	 * All changes of the transaction were handed over; the returned stage completes when their work (and the
+	 * transaction's own) completed, and the transaction is acknowledged then, once every transaction before it
+	 * was. While stages are incomplete, the loop acknowledges no keepalive or heartbeat position.
+	 * @param transaction its metadata
+	 * @return completes when the transaction's work did; by default {@link #commit} runs and the transaction
+	 * is complete when it returns
+	 * @throws Exception to stop the stream without acknowledging
+	 * @since 0.2.0
+	 */
+	default CompletionStage<?> commitAsync(TransactionInfo transaction) throws Exception {
+		commit(transaction);
+		return COMPLETED;
+	}
+
+	/**
+	 * The stream ended (stop, failure or lost connection): work handed over and not started yet may be
+	 * dropped, as the next stream delivers it again from the acknowledged position.
+	 * @since 0.2.0
+	 */
+	default void discardPending() {
+	}
+
+	/** A completed stage, for handlers that complete synchronously. */
+	CompletableFuture<Void> COMPLETED = CompletableFuture.completedFuture(null);
 
 }

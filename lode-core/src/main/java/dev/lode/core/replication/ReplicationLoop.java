@@ -3,6 +3,7 @@ package dev.lode.core.replication;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -72,7 +73,10 @@ public final class ReplicationLoop {
 
 	private boolean inTransaction;
 
-	private boolean forcePending;
+	private volatile boolean forcePending;
+
+	/** Transactions handed to the handler whose work has not completed (asynchronous or parallel handlers). */
+	private final CompletionLedger ledger = new CompletionLedger();
 
 	private long lastForce;
 
@@ -174,6 +178,7 @@ public final class ReplicationLoop {
 		}
 		finally {
 			keeper.stop();
+			this.handler.discardPending();
 			closeQuietly(stream);
 			closeQuietly(replication);
 			this.connection = null;
@@ -190,7 +195,19 @@ public final class ReplicationLoop {
 		int idlePolls = 0;
 		long lastWarnings = System.nanoTime();
 		ReadPacer pacer = new ReadPacer(this.settings.busyReadPause().toNanos());
-		while (this.running || (this.inTransaction && System.nanoTime() - this.stopDeadline < 0)) {
+		while (this.running || System.nanoTime() - this.stopDeadline < 0) {
+			checkCompleted();
+			if (!this.running && !this.inTransaction) {
+				// stopping: read no further transaction, wait for the work in flight (status updates go on)
+				if (this.ledger.isEmpty()) {
+					break;
+				}
+				if (this.busy.busyFor() == 0) {
+					this.busy.enter();
+				}
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+				continue;
+			}
 			ByteBuffer message;
 			Lsn lsn;
 			pacer.beforeRead();
@@ -237,8 +254,13 @@ public final class ReplicationLoop {
 				this.forcePending = false;
 			}
 		}
+		this.busy.exit();
 		if (this.inTransaction) {
 			logger.info("Stopping inside a transaction; it was not acknowledged and will be delivered again");
+		}
+		else if (!this.ledger.isEmpty()) {
+			logger.info("Stopping with {} transaction(s) whose listeners did not complete in time; they were not"
+					+ " acknowledged and will be delivered again", this.ledger.size());
 		}
 		this.notices.drain(replication);
 	}
@@ -261,15 +283,16 @@ public final class ReplicationLoop {
 	}
 
 	private void onIdle(PGReplicationStream stream) throws SQLException {
-		AckTracker tracker = acks();
 		if (!this.inTransaction) {
-			// everything received was handled: the server's reported position (keepalive) is safe
 			Lsn serverPosition = Lsn.of(stream.getLastReceiveLSN().asLong());
 			this.observer.serverPosition(serverPosition);
-			if (tracker.acknowledge(serverPosition)) {
-				stream.setFlushedLSN(LogSequenceNumber.valueOf(serverPosition.value()));
-				stream.setAppliedLSN(LogSequenceNumber.valueOf(serverPosition.value()));
-				this.observer.acknowledged(serverPosition);
+			synchronized (this.ledger) {
+				// everything received was handled: the server's reported position (keepalive) is safe
+				if (this.ledger.isEmpty() && acks().acknowledge(serverPosition)) {
+					stream.setFlushedLSN(LogSequenceNumber.valueOf(serverPosition.value()));
+					stream.setAppliedLSN(LogSequenceNumber.valueOf(serverPosition.value()));
+					this.observer.acknowledged(serverPosition);
+				}
 			}
 		}
 		long now = System.nanoTime();
@@ -300,6 +323,7 @@ public final class ReplicationLoop {
 		tracker.markSent(acked);
 	}
 
+	/** Acknowledges a position; callers hold the ledger's lock, so positions are set in order. */
 	private void acknowledge(PGReplicationStream stream, Lsn lsn) {
 		if (acks().acknowledge(lsn)) {
 			LogSequenceNumber value = LogSequenceNumber.valueOf(lsn.value());
@@ -308,6 +332,41 @@ public final class ReplicationLoop {
 			this.forcePending = true;
 			this.observer.acknowledged(lsn);
 		}
+	}
+
+	/**
+	 * Acknowledges the transactions whose work completed, in commit order (any thread: completing work calls
+	 * it too, so the position advances while the replication thread waits for room).
+	 */
+	private void acknowledgeCompleted() {
+		PGReplicationStream current = this.stream;
+		if (current == null) {
+			return;
+		}
+		synchronized (this.ledger) {
+			Lsn end = this.ledger.pollCompleted();
+			if (end != null) {
+				acknowledge(current, end);
+			}
+		}
+	}
+
+	/** Acknowledges what completed; throws the failure of work that completed exceptionally. */
+	private void checkCompleted() {
+		if (this.ledger.isEmpty()) {
+			return;
+		}
+		acknowledgeCompleted();
+		Throwable failure = this.ledger.failure();
+		if (failure != null) {
+			throw (failure instanceof ChangeHandlingException handling) ? handling
+					: new ChangeHandlingException(failure);
+		}
+	}
+
+	/** @return how many transactions were handed to the handler and did not complete yet */
+	public int transactionsInFlight() {
+		return this.ledger.size();
 	}
 
 	private AckTracker acks() {
@@ -361,6 +420,7 @@ public final class ReplicationLoop {
 	 * again by the next session.
 	 */
 	public void abort() {
+		this.stopDeadline = System.nanoTime();
 		this.running = false;
 		this.aborted = true;
 		Connection c = this.connection;
@@ -410,21 +470,34 @@ public final class ReplicationLoop {
 
 		@Override
 		public void commit(TransactionInfo transaction, Lsn endLsn) {
+			CompletableFuture<?> completion;
 			try {
-				ReplicationLoop.this.handler.commit(transaction);
+				completion = ReplicationLoop.this.handler.commitAsync(transaction).toCompletableFuture();
 			}
 			catch (Exception ex) {
 				throw new ChangeHandlingException(ex);
 			}
 			ReplicationLoop.this.inTransaction = false;
 			ReplicationLoop.this.observer.transactionCompleted(transaction, this.changes);
-			acknowledge(this.stream, endLsn);
+			CompletionLedger ledger = ReplicationLoop.this.ledger;
+			synchronized (ledger) {
+				if (completion.isDone() && !completion.isCompletedExceptionally() && ledger.isEmpty()) {
+					acknowledge(this.stream, endLsn);
+					return;
+				}
+				ledger.add(endLsn, completion);
+			}
+			completion.whenComplete((result, failure) -> acknowledgeCompleted());
 		}
 
 		@Override
 		public void message(Lsn lsn, String prefix, String content) {
 			if (!ReplicationLoop.this.inTransaction) {
-				acknowledge(this.stream, lsn);
+				synchronized (ReplicationLoop.this.ledger) {
+					if (ReplicationLoop.this.ledger.isEmpty()) {
+						acknowledge(this.stream, lsn);
+					}
+				}
 			}
 		}
 

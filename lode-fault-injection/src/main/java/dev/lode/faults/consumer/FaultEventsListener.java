@@ -26,33 +26,59 @@ class FaultEventsListener {
 
 	private final Random random;
 
-	private long lastFailed = -1;
+	private final java.util.Set<Long> failedOnce = new java.util.HashSet<>();
+
+	/** With {@code fault.async=true} the listener records on another thread and returns a stage. */
+	private final java.util.concurrent.@org.jspecify.annotations.Nullable ExecutorService async;
 
 	FaultEventsListener(LedgerWriter ledger, @Value("${fault.listener-failure-rate:0}") double failureRate,
-			@Value("${fault.seed:0}") long seed, @Value("${fault.drop-every:0}") long dropEvery) {
+			@Value("${fault.seed:0}") long seed, @Value("${fault.drop-every:0}") long dropEvery,
+			@Value("${fault.async:false}") boolean async) {
 		this.ledger = ledger;
 		this.failureRate = failureRate;
 		this.random = new Random(seed);
 		this.dropEvery = dropEvery;
+		this.async = async ? java.util.concurrent.Executors.newFixedThreadPool(4) : null;
 	}
 
 	@OnWalChange(table = "fault_events", kind = ChangeKind.INSERT, id = "faultEvents")
-	void onInsert(WalChange change) throws IOException {
+	java.util.concurrent.@org.jspecify.annotations.Nullable CompletableFuture<Void> onInsert(WalChange change)
+			throws IOException {
 		Object value = change.get("id");
 		if (!(value instanceof Number number)) {
 			throw new IllegalStateException("fault_events row without a numeric id: " + change);
 		}
 		long id = number.longValue();
 		// the first delivery fails with the given probability; lode's retry (the same change again) succeeds
-		if (id != this.lastFailed && this.random.nextDouble() < this.failureRate) {
-			this.lastFailed = id;
+		if (failFirst(id)) {
 			this.ledger.injectedFailure(id);
+			if (this.async != null) {
+				return java.util.concurrent.CompletableFuture.failedFuture(new TransientListenerFailure(id));
+			}
 			throw new TransientListenerFailure(id);
 		}
 		if (this.dropEvery > 0 && id % this.dropEvery == 0) {
-			return; // a deliberately broken listener: returns without recording (the audit must see the loss)
+			return null; // a deliberately broken listener: returns without recording (the audit must see the loss)
 		}
-		this.ledger.delivered(id, change.commitLsn().toString());
+		String commit = change.commitLsn().toString();
+		if (this.async == null) {
+			this.ledger.delivered(id, commit);
+			return null;
+		}
+		return java.util.concurrent.CompletableFuture.runAsync(() -> {
+			try {
+				this.ledger.delivered(id, commit);
+			}
+			catch (IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		}, this.async);
+	}
+
+	/** Thread-safe: with lode.listener.concurrency above 1 the listener runs on several lanes. */
+	private synchronized boolean failFirst(long id) {
+		return !this.failedOnce.contains(id) && this.random.nextDouble() < this.failureRate
+				&& this.failedOnce.add(id);
 	}
 
 	/** The injected failure. */

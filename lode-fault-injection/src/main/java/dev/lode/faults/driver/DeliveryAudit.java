@@ -45,6 +45,21 @@ final class DeliveryAudit {
 	 * @return what the audit found
 	 */
 	static Result audit(long committed, List<List<LedgerRecord>> runs, Map<String, String> sessionCauses) {
+		return audit(committed, runs, sessionCauses, true);
+	}
+
+	/**
+	 * @param committed the committed ids are {@code 1..committed}
+	 * @param runs the ledgers of the consumer runs, in order
+	 * @param sessionCauses what started a session
+	 * @param inCommitOrder whether the consumer delivers in commit order (one lane, synchronous listener):
+	 * then ids are consecutive within a session and a session starts right after what was recorded; with
+	 * lanes or an asynchronous listener, rows (each one id, written once) may complete in any order, and the
+	 * per-row check is that no session delivers a row twice
+	 * @return what the audit found
+	 */
+	static Result audit(long committed, List<List<LedgerRecord>> runs, Map<String, String> sessionCauses,
+			boolean inCommitOrder) {
 		if (committed > Integer.MAX_VALUE - 1) {
 			throw new IllegalArgumentException("Too many rows: " + committed);
 		}
@@ -60,6 +75,7 @@ final class DeliveryAudit {
 			int session = 0;
 			Lsn confirmed = null;
 			long previous = -1;
+			java.util.Set<Long> inSession = new java.util.HashSet<>();
 			for (LedgerRecord record : run) {
 				switch (record.type()) {
 					case 's' -> {
@@ -70,6 +86,7 @@ final class DeliveryAudit {
 						r.sessionsByCause.merge(cause, 1L, Long::sum);
 						confirmed = Lsn.parse(record.text());
 						previous = -1;
+						inSession.clear();
 					}
 					case 'f' -> r.injectedFailures++;
 					case 'r' -> r.reconnects++;
@@ -100,7 +117,13 @@ final class DeliveryAudit {
 							example(r.problems, where + ": id " + id + " (commit " + record.text()
 									+ ") delivered although the slot had confirmed " + confirmed);
 						}
-						if (previous < 0) {
+						if (!inCommitOrder) {
+							if (!inSession.add(id)) {
+								r.orderViolations++;
+								example(r.problems, where + ": row " + id + " delivered twice in one session");
+							}
+						}
+						else if (previous < 0) {
 							if (id > maxSeen + 1) {
 								r.gapsAtResume++;
 								example(r.problems, where + " started at id " + id + " but nothing after " + maxSeen

@@ -385,6 +385,17 @@ public final class FaultDriver {
 		}
 	}
 
+	/** @return whether the consumer delivers in commit order: one lane and a synchronous listener */
+	private boolean inCommitOrder() {
+		for (String argument : this.extraConsumerArguments) {
+			if (argument.equals("--fault.async=true") || (argument.startsWith("--lode.listener.concurrency=")
+					&& !argument.endsWith("=1"))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	private void audit() {
 		List<List<LedgerRecord>> ledgers = new ArrayList<>();
 		int partial = 0;
@@ -393,7 +404,8 @@ public final class FaultDriver {
 			partial += (consumer.partialBytes() > 0) ? 1 : 0;
 		}
 		this.report.partialLedgerLines = partial;
-		this.report.audit = DeliveryAudit.audit(this.report.committedRows, ledgers, this.sessionCauses);
+		this.report.audit = DeliveryAudit.audit(this.report.committedRows, ledgers, this.sessionCauses,
+				inCommitOrder());
 	}
 
 	private void dropSlot() {

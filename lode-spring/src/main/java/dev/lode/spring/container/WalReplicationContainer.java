@@ -352,6 +352,24 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 		return this.status.acknowledged;
 	}
 
+	/**
+	 * @return the handler changes go to (lode's dispatcher, unless replaced)
+	 * @since 0.2.0
+	 */
+	public ChangeHandler getHandler() {
+		return this.handler;
+	}
+
+	/**
+	 * @return the transactions handed to the handler whose listeners have not all completed (0 when not
+	 * streaming)
+	 * @since 0.2.0
+	 */
+	public int getTransactionsInFlight() {
+		ReplicationLoop current = this.loop;
+		return (current != null) ? current.transactionsInFlight() : 0;
+	}
+
 	/** @return when the last transaction completed (epoch millis), or 0 if none yet */
 	public long getLastTransactionMillis() {
 		return this.status.lastTransactionMillis;

@@ -3,7 +3,9 @@ package dev.lode.spring.event;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEvent;
 
 /**
@@ -20,6 +22,8 @@ public abstract class WalDispatchEvent extends ApplicationEvent {
 	private final transient List<ListenerFailure> failures = Collections.synchronizedList(new ArrayList<>(0));
 
 	private volatile int invocations;
+
+	private transient volatile @Nullable List<PendingListener> pending;
 
 	/**
 	 * @param source the publisher
@@ -44,6 +48,31 @@ public abstract class WalDispatchEvent extends ApplicationEvent {
 		this.failures.add(new ListenerFailure(listenerId, failure));
 	}
 
+	/**
+	 * Records that a listener returned a stage that completes when its work is done (lode's listener
+	 * adapters call it); the change (or transaction) is complete only when the stage is.
+	 * @param listenerId the listener's id
+	 * @param completion the stage it returned
+	 * @since 0.2.0
+	 */
+	public synchronized void pending(String listenerId, CompletionStage<?> completion) {
+		List<PendingListener> list = this.pending;
+		if (list == null) {
+			list = new ArrayList<>(2);
+			this.pending = list;
+		}
+		list.add(new PendingListener(listenerId, completion));
+	}
+
+	/**
+	 * @return the listeners that returned a stage, empty when all completed when they returned
+	 * @since 0.2.0
+	 */
+	public synchronized List<PendingListener> getPending() {
+		List<PendingListener> list = this.pending;
+		return (list != null) ? List.copyOf(list) : List.of();
+	}
+
 	/** @return how many listeners were invoked */
 	public int getInvocations() {
 		return this.invocations;
@@ -61,6 +90,17 @@ public abstract class WalDispatchEvent extends ApplicationEvent {
 	 * @param failure what it threw
 	 */
 	public record ListenerFailure(String listenerId, Throwable failure) {
+
+	}
+
+	/**
+	 * A listener that returned a stage.
+	 *
+	 * @param listenerId the listener's id
+	 * @param completion the stage
+	 * @since 0.2.0
+	 */
+	public record PendingListener(String listenerId, CompletionStage<?> completion) {
 
 	}
 

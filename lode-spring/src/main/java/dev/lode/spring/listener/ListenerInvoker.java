@@ -3,6 +3,7 @@ package dev.lode.spring.listener;
 import dev.lode.spring.event.WalDispatchEvent;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -65,7 +66,13 @@ final class ListenerInvoker {
 		long start = System.nanoTime();
 		Throwable thrown = null;
 		try {
-			this.method.invoke(bean(), arguments.get());
+			Object result = this.method.invoke(bean(), arguments.get());
+			if (result instanceof CompletionStage<?> stage) {
+				// complete when the stage is: timed and reported then
+				event.pending(this.id, stage.whenComplete((value, failure) -> this.observer
+					.listenerCompleted(this.id, System.nanoTime() - start, failure == null)));
+				return;
+			}
 		}
 		catch (InvocationTargetException ex) {
 			thrown = ex.getTargetException();

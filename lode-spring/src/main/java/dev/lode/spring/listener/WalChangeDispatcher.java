@@ -4,10 +4,13 @@ import dev.lode.spring.event.WalChangeEvent;
 import dev.lode.spring.event.WalDispatchEvent;
 import dev.lode.spring.event.WalTransactionEvent;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
+import dev.lode.core.ChangeKind;
 import dev.lode.core.TransactionInfo;
 import dev.lode.core.WalChange;
 import dev.lode.core.replication.ChangeHandler;
@@ -16,47 +19,70 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Publishes each change as a {@link WalChangeEvent} and each commit as a {@link WalTransactionEvent}
- * through the {@link ApplicationEventPublisher}, and throws when any listener failed, even when a
- * multicaster's {@code ErrorHandler} swallowed the failure: the replication loop then acknowledges
- * nothing of the transaction. A failed listener does not keep the change from the listeners after it.
+ * through the {@link ApplicationEventPublisher}, and reports a transaction complete only when every
+ * listener of every change of it completed: returned, or, for a listener that returned a
+ * {@link CompletionStage}, when that stage completed. A failure (a listener threw, a stage completed
+ * exceptionally) goes to the {@link WalChangeErrorHandler}, which redelivers the change to the listeners
+ * that failed, skips them, or gives up; giving up fails the transaction, and the replication loop then
+ * acknowledges nothing from it on. A failed listener does not keep the change from the listeners after it.
  *
- * <p>Handing it the same change again (the error handler's redelivery) publishes it to the listeners
- * that failed on it only. When the error handler goes on without a successful redelivery (the
- * {@code skip} action), the next change or commit settles the skipped one: the failed listeners are
- * reported to the {@link WalListenerObserver} as having skipped it, and the change counts as dispatched
- * to the others (and is collected for the transaction listeners that wanted it).
+ * <p>With {@link DispatchOptions#concurrency()} 1 (the default) listeners run on the replication thread, in
+ * commit order. With more, changes run on that many lanes: all changes of a row (table and key; with
+ * {@link ListenerOrdering#TABLE} of a table) on one lane, in commit order; a TRUNCATE and an UPDATE that
+ * changes a key wait for every change before them and hold back every change after them; transaction-level
+ * listeners run in commit order once all changes of their transaction completed. At most
+ * {@link DispatchOptions#maxInFlight()} changes (and their estimated bytes) are dispatched and not complete;
+ * beyond, the replication thread waits.
  *
  * <p>Created with a {@link WalListenerObserver} it reports to that observer; created without one, it
  * reports to every {@link WalListenerObserver} bean of its bean factory.
  *
  * @since 0.1.0
  */
-public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware {
+public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(WalChangeDispatcher.class);
 
+	/** Without an error handler, a failure gives up at once. */
+	private static final WalChangeErrorHandler GIVE_UP = (change, failure, redelivery) -> {
+		throw failure;
+	};
+
 	private final ApplicationEventPublisher publisher;
+
+	private final DispatchOptions options;
+
+	private final WalChangeErrorHandler errorHandler;
+
+	private final @Nullable Lanes lanes;
+
+	private final InFlightLimiter limiter;
+
+	private volatile @Nullable ExecutorService retries;
 
 	private volatile @Nullable WalListenerObserver observer;
 
 	private volatile @Nullable ObjectProvider<WalListenerObserver> observers;
 
+	/** The transaction being read (replication thread only). */
 	private @Nullable TransactionBuffers current;
 
-	/** A change some listeners failed on: redelivered to them, or skipped by the error handler. */
-	private @Nullable Pending pending;
+	/** Completes when the last transaction handed over did (replication thread only). */
+	private CompletableFuture<Void> previous = COMPLETED;
 
 	/**
-	 * Creates a dispatcher that reports to the {@link WalListenerObserver} beans of its bean factory.
+	 * Creates a dispatcher that reports to the {@link WalListenerObserver} beans of its bean factory, runs
+	 * listeners on the replication thread and gives up on the first failure.
 	 * @param publisher the context's publisher
 	 */
 	public WalChangeDispatcher(ApplicationEventPublisher publisher) {
-		this.publisher = publisher;
+		this(publisher, null, GIVE_UP, DispatchOptions.SERIAL);
 	}
 
 	/**
@@ -64,8 +90,25 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware {
 	 * @param observer receives the dispatch callbacks ({@link WalListenerObserver#NONE} for none)
 	 */
 	public WalChangeDispatcher(ApplicationEventPublisher publisher, WalListenerObserver observer) {
+		this(publisher, observer, GIVE_UP, DispatchOptions.SERIAL);
+	}
+
+	/**
+	 * @param publisher the context's publisher
+	 * @param observer receives the dispatch callbacks ({@link WalListenerObserver#NONE} for none), or
+	 * {@code null} for the {@link WalListenerObserver} beans
+	 * @param errorHandler decides about failed changes
+	 * @param options lanes and limits
+	 * @since 0.2.0
+	 */
+	public WalChangeDispatcher(ApplicationEventPublisher publisher, @Nullable WalListenerObserver observer,
+			WalChangeErrorHandler errorHandler, DispatchOptions options) {
 		this.publisher = publisher;
 		this.observer = observer;
+		this.errorHandler = errorHandler;
+		this.options = options;
+		this.lanes = (options.concurrency() > 1) ? new Lanes(options.concurrency(), options.ordering()) : null;
+		this.limiter = new InFlightLimiter(options.maxInFlight(), options.maxInFlightBytes());
 	}
 
 	@Override
@@ -75,72 +118,199 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware {
 		}
 	}
 
+	/** @return the lanes and limits */
+	public DispatchOptions getOptions() {
+		return this.options;
+	}
+
+	/**
+	 * @return the changes dispatched whose listeners have not completed (on lanes or asynchronously)
+	 * @since 0.2.0
+	 */
+	public int getInFlightChanges() {
+		return this.limiter.changes();
+	}
+
+	/**
+	 * @return the estimated bytes of those changes
+	 * @since 0.2.0
+	 */
+	public long getInFlightBytes() {
+		return this.limiter.bytes();
+	}
+
+	/**
+	 * @return each lane's queued changes; empty with concurrency 1
+	 * @since 0.2.0
+	 */
+	public int[] getLaneQueueDepths() {
+		Lanes current = this.lanes;
+		return (current != null) ? current.depths() : new int[0];
+	}
+
 	@Override
 	public void begin(TransactionInfo transaction) {
-		// a change still pending belongs to a transaction that was given up (the error handler stopped)
-		this.pending = null;
 		this.current = new TransactionBuffers(transaction);
 		observer().transactionStarted(transaction);
 	}
 
 	@Override
-	public void change(WalChange change) {
-		Pending retry = this.pending;
-		if (retry != null && retry.change != change) {
-			settleSkipped(retry);
-			retry = null;
+	public void change(WalChange change) throws Exception {
+		TransactionBuffers transaction = buffersFor(change.transaction());
+		ChangeDelivery delivery = new ChangeDelivery(this, this.publisher, change, transaction,
+				transaction.nextSequence());
+		Lanes lanes = this.lanes;
+		if (lanes == null) {
+			deliverHere(delivery);
 		}
-		TransactionBuffers buffers = buffersFor(change.transaction());
-		WalChangeEvent event = new WalChangeEvent(this, change, (retry != null) ? retry.listenerIds : null);
-		this.publisher.publishEvent(event);
-		List<Object> collectors = event.getCollectors();
-		if (retry != null) {
-			// those of the first delivery, and of listeners that collect only now (their condition failed before)
-			List<Object> all = new ArrayList<>(retry.collectors);
-			all.addAll(collectors);
-			collectors = all;
+		else if (isBarrier(change)) {
+			// after everything before it, and before anything after it
+			this.limiter.awaitIdle();
+			deliverHere(delivery);
+			this.limiter.awaitIdle();
 		}
-		List<WalDispatchEvent.ListenerFailure> failures = event.getFailures();
-		if (!failures.isEmpty()) {
-			Set<String> failed = new LinkedHashSet<>();
-			failures.forEach((failure) -> failed.add(failure.listenerId()));
-			this.pending = new Pending(change, failed, collectors);
-			ListenerFailedException exception = new ListenerFailedException(new ArrayList<>(failed), change,
-					failures.get(0).failure());
-			failures.stream().skip(1).forEach((failure) -> exception.addSuppressed(failure.failure()));
-			throw exception;
+		else {
+			long size = size(change);
+			this.limiter.acquire(size);
+			transaction.started();
+			lanes.execute(lanes.laneOf(change), new LaneTask(delivery, size));
 		}
-		this.pending = null;
-		dispatched(buffers, change, collectors);
+	}
+
+	private boolean isBarrier(WalChange change) {
+		return this.options.ordering() == ListenerOrdering.ROW
+				&& (change.kind() == ChangeKind.TRUNCATE || !change.oldKey().isEmpty());
+	}
+
+	private long size(WalChange change) {
+		return (this.options.maxInFlightBytes() > 0) ? InFlightLimiter.estimate(change) : 0;
+	}
+
+	/** Delivers on this thread; listeners that return a stage complete later. */
+	private void deliverHere(ChangeDelivery delivery) throws Exception {
+		List<WalDispatchEvent.PendingListener> pending = new ArrayList<>(0);
+		deliverFirst(delivery, pending);
+		if (pending.isEmpty()) {
+			settle(delivery);
+			return;
+		}
+		long size = size(delivery.change);
+		this.limiter.acquire(size);
+		delivery.transaction.started();
+		completeLater(delivery, pending, size);
+	}
+
+	/** The first attempt, and the error handler's redeliveries when a listener threw. */
+	private void deliverFirst(ChangeDelivery delivery, List<WalDispatchEvent.PendingListener> pending)
+			throws Exception {
+		ListenerFailedException failure = delivery.attempt(pending);
+		if (failure != null) {
+			handleFailure(delivery, failure);
+		}
+	}
+
+	private void handleFailure(ChangeDelivery delivery, ListenerFailedException failure) throws Exception {
+		this.errorHandler.handle(delivery.change, failure, delivery::redeliver);
+		if (!delivery.failed().isEmpty()) {
+			// the error handler went on without them
+			WalListenerObserver observer = observer();
+			for (String listenerId : delivery.failed()) {
+				observer.changeSkipped(listenerId, delivery.change);
+			}
+		}
+	}
+
+	/** Waits for the stages listeners returned; a failed one goes to the error handler on a retry thread. */
+	private void completeLater(ChangeDelivery delivery, List<WalDispatchEvent.PendingListener> pending, long size) {
+		ChangeDelivery.allSettled(pending).whenComplete((ignored, unexpected) -> {
+			java.util.Set<String> failed = new java.util.LinkedHashSet<>();
+			Throwable first = null;
+			for (WalDispatchEvent.PendingListener listener : pending) {
+				CompletableFuture<?> stage = listener.completion().toCompletableFuture();
+				if (stage.isCompletedExceptionally()) {
+					failed.add(listener.listenerId());
+					if (first == null) {
+						first = failureOf(stage);
+					}
+				}
+			}
+			if (failed.isEmpty()) {
+				try {
+					settle(delivery);
+				}
+				catch (RuntimeException ex) {
+					delivery.transaction.failed(ex);
+				}
+				finish(delivery, size);
+				return;
+			}
+			ListenerFailedException failure = delivery.failedAsync(failed, first);
+			retries().execute(() -> {
+				try {
+					handleFailure(delivery, failure);
+					settle(delivery);
+				}
+				catch (Throwable ex) {
+					delivery.transaction.failed(ex);
+				}
+				finally {
+					finish(delivery, size);
+				}
+			});
+		});
+	}
+
+	private static Throwable failureOf(CompletableFuture<?> stage) {
+		try {
+			stage.join();
+			return new IllegalStateException("not failed");
+		}
+		catch (RuntimeException ex) {
+			return ChangeDelivery.cause(ex);
+		}
+	}
+
+	private void finish(ChangeDelivery delivery, long size) {
+		delivery.transaction.finished();
+		this.limiter.release(size);
 	}
 
 	/** Every listener of the change has it: counted and collected once, however often it was redelivered. */
-	private void dispatched(TransactionBuffers buffers, WalChange change, List<Object> collectors) {
+	private void settle(ChangeDelivery delivery) {
+		TransactionBuffers buffers = delivery.transaction;
 		buffers.counted();
-		observer().changeDispatched(change);
-		for (Object collector : collectors) {
-			buffers.collect(collector, change);
+		observer().changeDispatched(delivery.change);
+		for (Object collector : delivery.collectors()) {
+			buffers.collect(collector, delivery.sequence, delivery.change);
 		}
-	}
-
-	/** The error handler went on without the listeners that failed on the change. */
-	private void settleSkipped(Pending skipped) {
-		this.pending = null;
-		WalListenerObserver observer = observer();
-		for (String listenerId : skipped.listenerIds) {
-			observer.changeSkipped(listenerId, skipped.change);
-		}
-		dispatched(buffersFor(skipped.change.transaction()), skipped.change, skipped.collectors);
 	}
 
 	@Override
-	public void commit(TransactionInfo transaction) {
-		Pending skipped = this.pending;
-		if (skipped != null) {
-			settleSkipped(skipped);
-		}
+	public void commit(TransactionInfo transaction) throws Exception {
+		commitAsync(transaction).toCompletableFuture().get();
+	}
+
+	@Override
+	public CompletionStage<?> commitAsync(TransactionInfo transaction) throws Exception {
 		TransactionBuffers buffers = buffersFor(transaction);
 		this.current = null;
+		CompletableFuture<Void> changes = buffers.sealed();
+		CompletableFuture<Void> before = this.previous;
+		CompletableFuture<Void> done;
+		if (changes == null && before.isDone() && !before.isCompletedExceptionally()) {
+			done = transactionListeners(buffers);
+		}
+		else {
+			CompletableFuture<Void> ready = (changes == null) ? before : CompletableFuture.allOf(before, changes);
+			done = ready.thenCompose((ignored) -> transactionListeners(buffers));
+		}
+		this.previous = done;
+		return done;
+	}
+
+	/** Publishes the transaction event; completes when its listeners did. */
+	private CompletableFuture<Void> transactionListeners(TransactionBuffers buffers) {
+		TransactionInfo transaction = buffers.transaction();
 		WalTransactionEvent event = new WalTransactionEvent(this, transaction, buffers.changes(), buffers);
 		this.publisher.publishEvent(event);
 		List<WalDispatchEvent.ListenerFailure> failures = event.getFailures();
@@ -151,6 +321,44 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Dispatched transaction {} (commit {}) with {} changes", transaction.xid(),
 					transaction.commitLsn(), buffers.changes());
+		}
+		List<WalDispatchEvent.PendingListener> pending = event.getPending();
+		if (pending.isEmpty()) {
+			return COMPLETED;
+		}
+		return ChangeDelivery.allSettled(pending).thenRun(() -> {
+			for (WalDispatchEvent.PendingListener listener : pending) {
+				CompletableFuture<?> stage = listener.completion().toCompletableFuture();
+				if (stage.isCompletedExceptionally()) {
+					throw new ListenerFailedException(listener.listenerId(), transaction, failureOf(stage));
+				}
+			}
+		});
+	}
+
+	@Override
+	public void discardPending() {
+		Lanes lanes = this.lanes;
+		if (lanes != null) {
+			for (Runnable task : lanes.drainQueued()) {
+				if (task instanceof LaneTask laneTask) {
+					laneTask.drop();
+				}
+			}
+		}
+		this.current = null;
+		this.previous = COMPLETED;
+	}
+
+	@Override
+	public void destroy() {
+		Lanes lanes = this.lanes;
+		if (lanes != null) {
+			lanes.shutdown();
+		}
+		ExecutorService executor = this.retries;
+		if (executor != null) {
+			executor.shutdownNow();
 		}
 	}
 
@@ -164,15 +372,22 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware {
 		return buffers;
 	}
 
-	/**
-	 * A change that listeners failed on.
-	 *
-	 * @param change the change
-	 * @param listenerIds the listeners that failed on it, the only ones a redelivery goes to
-	 * @param collectors the transaction listeners that want it (from its first delivery)
-	 */
-	private record Pending(WalChange change, Set<String> listenerIds, List<Object> collectors) {
-
+	private ExecutorService retries() {
+		ExecutorService executor = this.retries;
+		if (executor == null) {
+			synchronized (this) {
+				executor = this.retries;
+				if (executor == null) {
+					executor = Executors.newCachedThreadPool((runnable) -> {
+						Thread thread = new Thread(runnable, "lode-retry");
+						thread.setDaemon(true);
+						return thread;
+					});
+					this.retries = executor;
+				}
+			}
+		}
+		return executor;
 	}
 
 	private WalListenerObserver observer() {
@@ -184,6 +399,43 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware {
 			this.observer = result;
 		}
 		return result;
+	}
+
+	/** One change on a lane. */
+	private final class LaneTask implements Runnable {
+
+		private final ChangeDelivery delivery;
+
+		private final long size;
+
+		LaneTask(ChangeDelivery delivery, long size) {
+			this.delivery = delivery;
+			this.size = size;
+		}
+
+		@Override
+		public void run() {
+			List<WalDispatchEvent.PendingListener> pending = new ArrayList<>(0);
+			try {
+				deliverFirst(this.delivery, pending);
+				if (!pending.isEmpty()) {
+					completeLater(this.delivery, pending, this.size);
+					return;
+				}
+				settle(this.delivery);
+			}
+			catch (Throwable ex) {
+				// the error handler gave up (or an observer failed): the transaction cannot complete
+				this.delivery.transaction.failed(ex);
+			}
+			finish(this.delivery, this.size);
+		}
+
+		/** Removed from its lane before it ran: the next stream delivers the change again. */
+		void drop() {
+			WalChangeDispatcher.this.limiter.release(this.size);
+		}
+
 	}
 
 }

@@ -121,17 +121,21 @@ public class WalChangeListenerFactory implements EventListenerFactory, Ordered, 
 
 	private static void validate(Class<? extends Annotation> annotation, Method method, Class<?> type) {
 		String name = "@" + annotation.getSimpleName();
-		if (method.getReturnType() != void.class) {
+		if (method.getReturnType() != void.class
+				&& !java.util.concurrent.CompletionStage.class.isAssignableFrom(method.getReturnType())) {
 			throw new InvalidListenerMethodException(annotation, method, "it returns "
-					+ method.getReturnType().getSimpleName() + ", but " + name + " methods return nothing",
-					"Make it return void (lode ignores return values, so nothing is lost)");
+					+ method.getReturnType().getSimpleName() + ", but " + name + " methods return void, or a"
+					+ " CompletionStage when they complete asynchronously",
+					"Make it return void, or a CompletionStage/CompletableFuture that completes when the work is done"
+							+ " (the change is acknowledged only then)");
 		}
 		if (AnnotatedElementUtils.hasAnnotation(method, Async.class)
 				|| AnnotatedElementUtils.hasAnnotation(ClassUtils.getUserClass(type), Async.class)) {
 			throw new InvalidListenerMethodException(annotation, method, "it is @Async; lode acknowledges a change"
-					+ " only after its listeners returned, so listeners must run synchronously",
-					"Remove @Async (from the method or its class), and hand work off yourself inside the method only"
-							+ " if you accept losing it on a crash");
+					+ " only after its listeners returned, so listeners must run synchronously or return a"
+					+ " CompletionStage that says when they are done",
+					"Remove @Async (from the method or its class); to work asynchronously, return a CompletionStage"
+							+ " (for example KafkaTemplate.send(...)), or set lode.listener.concurrency for parallel lanes");
 		}
 	}
 

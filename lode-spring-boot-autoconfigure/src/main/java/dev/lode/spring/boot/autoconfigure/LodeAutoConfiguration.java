@@ -68,8 +68,10 @@ public class LodeAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(ChangeHandler.class)
 	WalChangeDispatcher lodeChangeDispatcher(ApplicationEventPublisher publisher,
-			ObjectProvider<WalListenerObserver> observers) {
-		return new WalChangeDispatcher(publisher, WalListenerObserver.of(observers.orderedStream().toList()));
+			ObjectProvider<WalListenerObserver> observers, WalChangeErrorHandler errorHandler,
+			LodeProperties properties) {
+		return new WalChangeDispatcher(publisher, WalListenerObserver.of(observers.orderedStream().toList()),
+				errorHandler, properties.getListener().dispatchOptions());
 	}
 
 	@Bean
@@ -95,7 +97,9 @@ public class LodeAutoConfiguration {
 		String publication = properties.getPgoutput().getPublication();
 		return new WalReplicationContainer(() -> settings.withTables(WatchedTables.of(listenerFactory)),
 				() -> format.create(WatchedTables.of(listenerFactory), publication, settings.slotName()),
-				new ErrorHandlingChangeHandler(handler, errorHandler), options, observers.orderedStream().toList());
+				// lode's dispatcher applies the error handler itself (on the lane a change runs on)
+				(handler instanceof WalChangeDispatcher) ? handler : new ErrorHandlingChangeHandler(handler, errorHandler),
+				options, observers.orderedStream().toList());
 	}
 
 	private static BackOff backOff(LodeProperties.BackOffSettings settings, long maxAttempts) {

@@ -1,14 +1,16 @@
 package dev.lode.spring.boot.autoconfigure;
 
 import java.time.Duration;
-
 import java.util.regex.Pattern;
 
 import dev.lode.core.decode.OutputFormat;
 import dev.lode.core.replication.ReplicationSettings;
+import dev.lode.spring.listener.DispatchOptions;
 import dev.lode.spring.listener.FailureAction;
+import dev.lode.spring.listener.ListenerOrdering;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -220,6 +222,17 @@ public class LodeProperties implements Validator {
 		Integer reconnectAttempts = properties.getReconnect().getMaxAttempts();
 		if (reconnectAttempts != null && reconnectAttempts < 1) {
 			errors.rejectValue("reconnect.maxAttempts", "lode.positive", "must be at least 1, or unset for no limit");
+		}
+		Listener listener = properties.getListener();
+		if (listener.getConcurrency() < 1 || listener.getConcurrency() > 1024) {
+			errors.rejectValue("listener.concurrency", "lode.concurrency",
+					"must be 1 (listeners on the replication thread) to 1024 lanes");
+		}
+		if (listener.getMaxInFlight() < 1) {
+			errors.rejectValue("listener.maxInFlight", "lode.positive", "must be at least 1");
+		}
+		if (listener.getMaxInFlightBytes() == null || listener.getMaxInFlightBytes().toBytes() < 1) {
+			errors.rejectValue("listener.maxInFlightBytes", "lode.positive", "must be at least 1B");
 		}
 		if (properties.getListener().getRetry().getMaxAttempts() < 1) {
 			errors.rejectValue("listener.retry.maxAttempts", "lode.positive",
@@ -463,6 +476,68 @@ public class LodeProperties implements Validator {
 		private FailureAction failureAction = FailureAction.STOP;
 
 		private final Retry retry = new Retry();
+
+		/**
+		 * Number of lanes listeners run on. 1 runs every listener on the replication thread in commit order;
+		 * more run the changes of different rows (or tables, see ordering) concurrently, each row's changes
+		 * still in commit order.
+		 */
+		private int concurrency = 1;
+
+		/**
+		 * With concurrency above 1, what keeps its commit order: ROW (the changes of one row, by table and
+		 * primary key) or TABLE (the changes of one table).
+		 */
+		private ListenerOrdering ordering = ListenerOrdering.ROW;
+
+		/**
+		 * Most changes dispatched whose listeners (on lanes, or asynchronous ones) have not completed; beyond,
+		 * lode stops reading until some complete.
+		 */
+		private int maxInFlight = 1000;
+
+		/**
+		 * Most estimated memory of those changes; beyond, lode stops reading until some complete.
+		 */
+		private DataSize maxInFlightBytes = DataSize.ofMegabytes(64);
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public ListenerOrdering getOrdering() {
+			return this.ordering;
+		}
+
+		public void setOrdering(ListenerOrdering ordering) {
+			this.ordering = ordering;
+		}
+
+		public int getMaxInFlight() {
+			return this.maxInFlight;
+		}
+
+		public void setMaxInFlight(int maxInFlight) {
+			this.maxInFlight = maxInFlight;
+		}
+
+		public DataSize getMaxInFlightBytes() {
+			return this.maxInFlightBytes;
+		}
+
+		public void setMaxInFlightBytes(DataSize maxInFlightBytes) {
+			this.maxInFlightBytes = maxInFlightBytes;
+		}
+
+		/** @return the dispatcher's options */
+		public DispatchOptions dispatchOptions() {
+			return new DispatchOptions(this.concurrency, this.ordering, this.maxInFlight,
+					this.maxInFlightBytes.toBytes());
+		}
 
 		public FailureAction getFailureAction() {
 			return this.failureAction;

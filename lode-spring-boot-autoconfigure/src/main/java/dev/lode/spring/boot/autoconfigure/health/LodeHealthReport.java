@@ -9,6 +9,7 @@ import dev.lode.core.replication.ReplicationSetupException;
 import dev.lode.core.replication.SlotStatus;
 import dev.lode.spring.container.ReplicationState;
 import dev.lode.spring.container.WalReplicationContainer;
+import dev.lode.spring.listener.WalChangeDispatcher;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,6 +70,18 @@ public record LodeHealthReport(Status status, Map<String, Object> details) {
 		Lsn acknowledged = container.getLastAcknowledgedLsn();
 		if (acknowledged != null) {
 			details.put("lastAcknowledgedLsn", acknowledged.toString());
+		}
+		if (received != null && acknowledged != null) {
+			// what was received and not acknowledged yet: listeners still working, or idle keepalives
+			details.put("acknowledgementLagBytes", Math.max(0, received.value() - acknowledged.value()));
+		}
+		details.put("transactionsInFlight", container.getTransactionsInFlight());
+		if (container.getHandler() instanceof WalChangeDispatcher dispatcher) {
+			details.put("changesInFlight", dispatcher.getInFlightChanges());
+			int[] depths = dispatcher.getLaneQueueDepths();
+			if (depths.length > 0) {
+				details.put("laneQueueDepths", java.util.Arrays.stream(depths).boxed().toList());
+			}
 		}
 		long lastChange = container.getLastTransactionMillis();
 		if (lastChange > 0) {

@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Bean;
  * {@code lode.listener}, {@code lode.commit.delay} (through {@link LodeListenerMetrics}, a
  * {@link dev.lode.spring.listener.WalListenerObserver}) and {@code lode.transactions},
  * {@code lode.replication.lag}, {@code lode.reconnects} (through {@link LodeReplicationMetrics}, a
- * {@link dev.lode.core.replication.ReplicationObserver}).
+ * {@link dev.lode.core.replication.ReplicationObserver}), and the in-flight gauges of
+ * {@link LodeDispatchMetrics}.
  *
  * @since 0.1.0
  */
@@ -39,6 +40,12 @@ public class LodeMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	LodeReplicationMetrics lodeReplicationMetrics(MeterRegistry registry) {
 		return new LodeReplicationMetrics(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LodeDispatchMetrics lodeDispatchMetrics(WalReplicationContainer container) {
+		return new LodeDispatchMetrics(container);
 	}
 
 }

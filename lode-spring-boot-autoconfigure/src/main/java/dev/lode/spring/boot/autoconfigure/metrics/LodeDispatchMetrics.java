@@ -1,0 +1,68 @@
+package dev.lode.spring.boot.autoconfigure.metrics;
+
+import dev.lode.core.Lsn;
+import dev.lode.spring.container.WalReplicationContainer;
+import dev.lode.spring.listener.WalChangeDispatcher;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Gauges of the work in flight: {@code lode.listener.in-flight} (changes dispatched whose listeners have not
+ * completed), {@code lode.listener.in-flight.transactions}, {@code lode.lane.queue.depth} (per lane, tag
+ * {@code lane}, with {@code lode.listener.concurrency} above 1) and {@code lode.acknowledgement.lag} (bytes
+ * received and not acknowledged yet).
+ *
+ * @since 0.2.0
+ */
+public class LodeDispatchMetrics implements MeterBinder {
+
+	private final WalReplicationContainer container;
+
+	/**
+	 * @param container the replication container (its handler is read for the dispatcher's figures)
+	 */
+	public LodeDispatchMetrics(WalReplicationContainer container) {
+		this.container = container;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		Gauge.builder("lode.listener.in-flight.transactions", this.container,
+				WalReplicationContainer::getTransactionsInFlight)
+			.description("Transactions received whose listeners have not all completed")
+			.register(registry);
+		Gauge.builder("lode.acknowledgement.lag", this, LodeDispatchMetrics::acknowledgementLag)
+			.description("WAL received and not acknowledged yet")
+			.baseUnit("bytes")
+			.register(registry);
+		if (this.container.getHandler() instanceof WalChangeDispatcher dispatcher) {
+			Gauge.builder("lode.listener.in-flight", dispatcher, WalChangeDispatcher::getInFlightChanges)
+				.description("Changes dispatched whose listeners (on lanes, or asynchronous) have not completed")
+				.register(registry);
+			int lanes = dispatcher.getLaneQueueDepths().length;
+			for (int lane = 0; lane < lanes; lane++) {
+				int index = lane;
+				Gauge.builder("lode.lane.queue.depth", dispatcher, (d) -> laneDepth(d, index))
+					.description("Changes waiting on a lane")
+					.tag("lane", Integer.toString(lane))
+					.register(registry);
+			}
+		}
+	}
+
+	private static double laneDepth(WalChangeDispatcher dispatcher, int lane) {
+		int[] depths = dispatcher.getLaneQueueDepths();
+		return (lane < depths.length) ? depths[lane] : 0;
+	}
+
+	private double acknowledgementLag() {
+		Lsn received = this.container.getLastReceivedLsn();
+		Lsn acknowledged = this.container.getLastAcknowledgedLsn();
+		if (received == null || acknowledged == null || !received.isAfter(acknowledged)) {
+			return 0;
+		}
+		return received.value() - acknowledged.value();
+	}
+
+}
