@@ -51,7 +51,7 @@ class InvalidListenerTests {
 				.rootCause()
 				.isInstanceOf(InvalidListenerMethodException.class)
 				.hasMessageContaining("ReturnsValue.onChange(WalChange)")
-				.hasMessageContaining("methods return nothing"));
+				.hasMessageContaining("methods return void, or a CompletionStage"));
 	}
 
 	@Test
@@ -141,7 +141,7 @@ class InvalidListenerTests {
 	@Test
 	void aTransactionListenerThatReturnsAValueFailsStartup() {
 		assertInvalid(TransactionReturnsValue.class, "TransactionReturnsValue.onTransaction(List)",
-				"@OnWalTransaction methods return nothing", "Make it return void");
+				"@OnWalTransaction methods return void, or a CompletionStage", "Make it return void");
 	}
 
 	@Test

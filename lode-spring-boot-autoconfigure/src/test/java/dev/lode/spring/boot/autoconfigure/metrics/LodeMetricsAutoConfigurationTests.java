@@ -31,7 +31,8 @@ class LodeMetricsAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(LodeAutoConfiguration.class, LodeMetricsAutoConfiguration.class))
-		.withPropertyValues("lode.url=jdbc:postgresql://127.0.0.1:1/never", "lode.auto-startup=false");
+		.withPropertyValues("lode.url=jdbc:postgresql://127.0.0.1:1/never", "lode.auto-startup=false",
+				"lode.listener.retry.max-attempts=1");
 
 	@Test
 	void withoutAMeterRegistryThereAreNoLodeMeters() {
