@@ -167,7 +167,7 @@ public final class FaultDriver {
 		this.pg.execute(this.database, "create table fault_events (id bigint primary key, note text not null)",
 				// before the first row: every committed row is in the slot's stream
 				"select pg_create_logical_replication_slot('" + this.slot + "', 'wal2json')");
-		log("plan " + this.plan + "; database " + this.database + " on " + this.pg.describe() + "; files in "
+		log("plan " + this.plan + "; consumer arguments " + this.extraConsumerArguments + "; database " + this.database + " on " + this.pg.describe() + "; files in "
 				+ this.directory + "; consumer classpath of " + ConsumerProcess.classPath().split(java.io.File.pathSeparator).length
 				+ " entries");
 	}
