@@ -32,10 +32,27 @@ public final class TableColumns {
 	 * One table.
 	 * @param columns its columns in order
 	 * @param fullIdentity whether its replica identity is {@code FULL}
+	 * @param keyColumns its primary key's columns in key order, empty without one
 	 */
-	public record Table(List<String> columns, boolean fullIdentity) {
+	public record Table(List<String> columns, boolean fullIdentity, List<String> keyColumns) {
+
+		/**
+		 * A table without primary key information.
+		 * @param columns its columns in order
+		 * @param fullIdentity whether its replica identity is {@code FULL}
+		 */
+		public Table(List<String> columns, boolean fullIdentity) {
+			this(columns, fullIdentity, List.of());
+		}
 
 	}
+
+	/** The last table looked up (changes come in runs of one table): saves building the lookup key. */
+	private @Nullable Table last;
+
+	private @Nullable String lastSchema;
+
+	private @Nullable String lastTable;
 
 	/**
 	 * @param tables the tables by {@link #key(String, String) schema and name}
@@ -54,8 +71,20 @@ public final class TableColumns {
 		return schema + '\u0000' + table;
 	}
 
+	private @Nullable Table lookUp(String schema, String table) {
+		if (this.last != null && table.equals(this.lastTable) && schema.equals(this.lastSchema)) {
+			return this.last;
+		}
+		Table known = this.tables.get(key(schema, table));
+		this.last = known;
+		this.lastSchema = schema;
+		this.lastTable = table;
+		return known;
+	}
+
 	/**
-	 * Adds to a decoded row what wal2json left out, where the catalog knows the table: the columns an
+	 * Adds to a decoded row what wal2json left out, where the catalog knows the table: its primary key's columns
+	 * ({@link dev.lode.core.WalChange#keyColumns()}), the columns an
 	 * UPDATE did not send as unchanged, and (format 1) the NULL old values of a {@code FULL} identity.
 	 * @param row the row as decoded
 	 * @param schema its schema
@@ -64,11 +93,15 @@ public final class TableColumns {
 	 * @param oldNullsLeftOut whether the format leaves NULL old values out (format 1)
 	 */
 	void complete(Row row, String schema, String table, ChangeKind kind, boolean oldNullsLeftOut) {
-		if (this.tables.isEmpty() || (kind != ChangeKind.UPDATE && kind != ChangeKind.DELETE)) {
+		if (this.tables.isEmpty()) {
 			return;
 		}
-		Table known = this.tables.get(key(schema, table));
+		Table known = lookUp(schema, table);
 		if (known == null) {
+			return;
+		}
+		row.keyColumns = known.keyColumns();
+		if (kind != ChangeKind.UPDATE && kind != ChangeKind.DELETE) {
 			return;
 		}
 		List<String> columns = known.columns();

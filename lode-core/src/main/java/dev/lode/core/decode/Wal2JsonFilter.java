@@ -124,8 +124,6 @@ public final class Wal2JsonFilter {
 		options.put("include-lsn", "1");
 		options.put("include-types", "1");
 		options.put("include-typmod", "0");
-		// the primary key's column names: a row's identity (lanes, message keys) for every kind of change
-		options.put("include-pk", "1");
 		options.putAll(options(formatVersion));
 		return java.util.Collections.unmodifiableMap(options);
 	}

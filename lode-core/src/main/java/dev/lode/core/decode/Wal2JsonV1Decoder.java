@@ -199,7 +199,6 @@ public final class Wal2JsonV1Decoder implements WalDecoder {
 				case "columntypes" -> c.types = strings(parser, field);
 				case "columnvalues" -> readValues(parser, c.row, false, c.names, c.types);
 				case "oldkeys" -> readOldKeys(parser, c.row);
-				case "pk" -> c.row.keyColumns = readKeyNames(parser);
 				case "transactional" -> c.transactional = Json.bool(token, field, "v1");
 				case "prefix" -> c.prefix = Json.text(parser, field, "v1");
 				case "content" -> c.content = Json.text(parser, field, "v1");
@@ -213,28 +212,6 @@ public final class Wal2JsonV1Decoder implements WalDecoder {
 			throw new WalDecodeException("wal2json v1: change without \"kind\"");
 		}
 		return c;
-	}
-
-	/** {@code include-pk}'s {@code "pk": {"pknames": […], "pktypes": […]}}: the primary key's column names. */
-	private List<String> readKeyNames(JsonParser parser) throws IOException {
-		if (parser.currentToken() != JsonToken.START_OBJECT) {
-			throw new WalDecodeException("wal2json v1: \"pk\" is not an object");
-		}
-		List<String> names = List.of();
-		String field;
-		while ((field = parser.nextFieldName()) != null) {
-			parser.nextToken();
-			if ("pknames".equals(field)) {
-				names = List.copyOf(strings(parser, field));
-			}
-			else {
-				parser.skipChildren();
-			}
-		}
-		if (parser.currentToken() != JsonToken.END_OBJECT) {
-			throw new WalDecodeException("wal2json v1: \"pk\" ended early");
-		}
-		return names;
 	}
 
 	private void readOldKeys(JsonParser parser, Row row) throws IOException {

@@ -181,7 +181,6 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 				case "table" -> m.table = text(parser, field);
 				case "columns" -> readColumns(parser, values, m.row, false);
 				case "identity" -> readColumns(parser, values, m.row, true);
-				case "pk" -> m.row.keyColumns = readKeyNames(parser);
 				case "transactional" -> m.transactional = bool(token, field);
 				case "prefix" -> m.prefix = text(parser, field);
 				case "content" -> m.content = text(parser, field);
@@ -243,37 +242,6 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 		catch (IllegalArgumentException ex) {
 			throw new WalDecodeException("wal2json v2: \"" + field + "\" is not an LSN", ex);
 		}
-	}
-
-	/** {@code include-pk}'s {@code "pk": [{"name": …, "type": …}, …]}: the primary key's column names. */
-	private static List<String> readKeyNames(JsonParser parser) throws IOException {
-		if (parser.currentToken() != JsonToken.START_ARRAY) {
-			throw new WalDecodeException("wal2json v2: \"pk\" is not an array");
-		}
-		List<String> names = List.of();
-		while (parser.nextToken() == JsonToken.START_OBJECT) {
-			String field;
-			while ((field = parser.nextFieldName()) != null) {
-				parser.nextToken();
-				if ("name".equals(field)) {
-					String name = text(parser, field);
-					names = names.isEmpty() ? List.of(name) : append(names, name);
-				}
-				else {
-					parser.skipChildren();
-				}
-			}
-		}
-		if (parser.currentToken() != JsonToken.END_ARRAY) {
-			throw new WalDecodeException("wal2json v2: \"pk\" ended early");
-		}
-		return names;
-	}
-
-	private static List<String> append(List<String> names, String name) {
-		List<String> longer = new java.util.ArrayList<>(names);
-		longer.add(name);
-		return List.copyOf(longer);
 	}
 
 	private static void readColumns(JsonParser parser, Wal2JsonValues values, Row row, boolean old)

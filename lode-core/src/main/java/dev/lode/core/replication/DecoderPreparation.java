@@ -27,12 +27,18 @@ import dev.lode.core.decode.WalDecoder;
 public final class DecoderPreparation {
 
 	private static final String QUERY = "select n.nspname, c.relname, c.relreplident = 'f',"
-			+ " array_agg(a.attname::text order by a.attnum) from pg_class c"
+			+ " array_agg(a.attname::text order by a.attnum),"
+			// the primary key's columns, in key order
+			+ " (select array_agg(ka.attname::text order by k.ord) from pg_index i"
+			+ " cross join unnest(i.indkey) with ordinality k(attnum, ord)"
+			+ " join pg_attribute ka on ka.attrelid = i.indrelid and ka.attnum = k.attnum"
+			+ " where i.indrelid = c.oid and i.indisprimary)"
+			+ " from pg_class c"
 			+ " join pg_namespace n on n.oid = c.relnamespace"
 			+ " join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped"
 			+ " where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')"
 			+ " and n.nspname not like 'pg\\_toast%' and (? or c.relname = any (?))"
-			+ " group by n.nspname, c.relname, c.relreplident";
+			+ " group by c.oid, n.nspname, c.relname, c.relreplident";
 
 	private DecoderPreparation() {
 	}
@@ -84,7 +90,15 @@ public final class DecoderPreparation {
 						for (Object column : columns) {
 							list.add((String) column);
 						}
-						tables.put(TableColumns.key(schema, table), new TableColumns.Table(List.copyOf(list), rs.getBoolean(3)));
+						java.sql.Array keyArray = rs.getArray(5);
+						List<String> keys = new ArrayList<>();
+						if (keyArray != null) {
+							for (Object column : (Object[]) keyArray.getArray()) {
+								keys.add((String) column);
+							}
+						}
+						tables.put(TableColumns.key(schema, table),
+								new TableColumns.Table(List.copyOf(list), rs.getBoolean(3), List.copyOf(keys)));
 					}
 				}
 			}

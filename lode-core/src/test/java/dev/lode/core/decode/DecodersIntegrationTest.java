@@ -102,6 +102,26 @@ class DecodersIntegrationTest {
 
 	@ParameterizedTest
 	@EnumSource(OutputFormat.class)
+	void changesNameTheirTablesPrimaryKey(OutputFormat format) {
+		WalChange insert = row(format, "specials", ChangeKind.INSERT, 0);
+		assertThat(insert.keyColumns()).containsExactly("id");
+		assertThat(insert.key()).containsExactly(1);
+		WalChange delete = row(format, "full_nulls", ChangeKind.DELETE, 0);
+		WalChange update = row(format, "full_nulls", ChangeKind.UPDATE, 0);
+		assertThat(update.oldKey()).as("the key did not change").isEmpty();
+		if (format == OutputFormat.PGOUTPUT) {
+			// REPLICA IDENTITY FULL flags every column: pgoutput names no key (lanes order such tables by table)
+			assertThat(delete.keyColumns()).isEmpty();
+		}
+		else {
+			// wal2json: the catalog's primary key, read when the stream opened
+			assertThat(delete.keyColumns()).containsExactly("id");
+			assertThat(delete.key()).as("a DELETE's key is the old row's").containsExactly(1);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(OutputFormat.class)
 	void everyTypeHasItsJavaType(OutputFormat format) {
 		Map<String, Object> v = row(format, "all_types", ChangeKind.INSERT, 0).values();
 		assertThat(v).containsEntry("id", 1)

@@ -42,7 +42,7 @@ class Wal2JsonV1DecoderTest {
 		assertThat(this.decoder.plugin()).isEqualTo("wal2json");
 		assertThat(this.decoder.slotOptions()).containsExactly(Map.entry("format-version", "1"),
 				Map.entry("include-xids", "1"), Map.entry("include-timestamp", "1"), Map.entry("include-lsn", "1"),
-				Map.entry("include-types", "1"), Map.entry("include-typmod", "0"), Map.entry("include-pk", "1"));
+				Map.entry("include-types", "1"), Map.entry("include-typmod", "0"));
 		assertThat(new Wal2JsonV1Decoder(Wal2JsonFilter.of(List.of(new WatchedTable("s", "t", java.util.Set.of(
 				ChangeKind.INSERT, ChangeKind.TRUNCATE))))).slotOptions()).containsEntry("add-tables", "s.t")
 			.containsEntry("actions", "insert");

@@ -100,7 +100,7 @@ class Wal2JsonV2DecoderTest {
 		assertThat(this.decoder.slotOptions()).containsExactly(Map.entry("format-version", "2"),
 				Map.entry("include-transaction", "1"), Map.entry("include-xids", "1"),
 				Map.entry("include-timestamp", "1"), Map.entry("include-lsn", "1"), Map.entry("include-types", "1"),
-				Map.entry("include-typmod", "0"), Map.entry("include-pk", "1"));
+				Map.entry("include-typmod", "0"));
 	}
 
 	@Test

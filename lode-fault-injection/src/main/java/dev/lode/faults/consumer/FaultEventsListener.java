@@ -38,7 +38,8 @@ class FaultEventsListener {
 		this.failureRate = failureRate;
 		this.random = new Random(seed);
 		this.dropEvery = dropEvery;
-		this.async = async ? java.util.concurrent.Executors.newFixedThreadPool(4) : null;
+		// one thread: completions in the order of the calls, so the ledger shows the order lode called in
+		this.async = async ? java.util.concurrent.Executors.newSingleThreadExecutor() : null;
 	}
 
 	@OnWalChange(table = "fault_events", kind = ChangeKind.INSERT, id = "faultEvents")
@@ -68,6 +69,25 @@ class FaultEventsListener {
 		return java.util.concurrent.CompletableFuture.runAsync(() -> {
 			try {
 				this.ledger.delivered(id, commit);
+			}
+			catch (IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		}, this.async);
+	}
+
+	@OnWalChange(table = "fault_events", kind = ChangeKind.UPDATE, id = "faultUpdates")
+	java.util.concurrent.@org.jspecify.annotations.Nullable CompletableFuture<Void> onUpdate(WalChange change)
+			throws IOException {
+		long id = ((Number) change.get("id")).longValue();
+		String commit = change.commitLsn().toString();
+		if (this.async == null) {
+			this.ledger.updated(id, commit);
+			return null;
+		}
+		return java.util.concurrent.CompletableFuture.runAsync(() -> {
+			try {
+				this.ledger.updated(id, commit);
 			}
 			catch (IOException ex) {
 				throw new java.io.UncheckedIOException(ex);

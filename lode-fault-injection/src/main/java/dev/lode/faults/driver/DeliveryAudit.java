@@ -45,7 +45,7 @@ final class DeliveryAudit {
 	 * @return what the audit found
 	 */
 	static Result audit(long committed, List<List<LedgerRecord>> runs, Map<String, String> sessionCauses) {
-		return audit(committed, runs, sessionCauses, true);
+		return audit(committed, runs, sessionCauses, true, java.util.Set.of());
 	}
 
 	/**
@@ -56,10 +56,13 @@ final class DeliveryAudit {
 	 * then ids are consecutive within a session and a session starts right after what was recorded; with
 	 * lanes or an asynchronous listener, rows (each one id, written once) may complete in any order, and the
 	 * per-row check is that no session delivers a row twice
+	 * @param updated the rows the writer updated (in a later transaction than their insert): each update must be
+	 * delivered, and within a session never before its row's insert
 	 * @return what the audit found
 	 */
 	static Result audit(long committed, List<List<LedgerRecord>> runs, Map<String, String> sessionCauses,
-			boolean inCommitOrder) {
+			boolean inCommitOrder, java.util.Set<Long> updated) {
+		java.util.Set<Long> updatesDelivered = new java.util.HashSet<>();
 		if (committed > Integer.MAX_VALUE - 1) {
 			throw new IllegalArgumentException("Too many rows: " + committed);
 		}
@@ -76,6 +79,7 @@ final class DeliveryAudit {
 			Lsn confirmed = null;
 			long previous = -1;
 			java.util.Set<Long> inSession = new java.util.HashSet<>();
+			java.util.Set<Long> updatedInSession = new java.util.HashSet<>();
 			for (LedgerRecord record : run) {
 				switch (record.type()) {
 					case 's' -> {
@@ -87,8 +91,20 @@ final class DeliveryAudit {
 						confirmed = Lsn.parse(record.text());
 						previous = -1;
 						inSession.clear();
+						updatedInSession.clear();
 					}
 					case 'f' -> r.injectedFailures++;
+					case 'u' -> {
+						r.updateDeliveries++;
+						updatesDelivered.add(record.id());
+						updatedInSession.add(record.id());
+						if (confirmed != null && Lsn.parse(record.text()).compareTo(confirmed) < 0) {
+							r.redeliveredAfterAck++;
+							example(r.problems, "run " + runNumber + " session " + session + ": update of row "
+									+ record.id() + " (commit " + record.text() + ") delivered although the slot had"
+									+ " confirmed " + confirmed);
+						}
+					}
 					case 'r' -> r.reconnects++;
 					case 'x' -> {
 						r.gaveUp++;
@@ -116,6 +132,10 @@ final class DeliveryAudit {
 							r.redeliveredAfterAck++;
 							example(r.problems, where + ": id " + id + " (commit " + record.text()
 									+ ") delivered although the slot had confirmed " + confirmed);
+						}
+						if (updatedInSession.contains(id)) {
+							r.orderViolations++;
+							example(r.problems, where + ": the insert of row " + id + " after its update");
 						}
 						if (!inCommitOrder) {
 							if (!inSession.add(id)) {
@@ -154,6 +174,13 @@ final class DeliveryAudit {
 					r.duplicates += counts[id] - 1;
 					r.idsDeliveredMoreThanOnce++;
 				}
+			}
+		}
+		r.updatesCommitted = updated.size();
+		for (long id : updated) {
+			if (!updatesDelivered.contains(id)) {
+				r.lostUpdates++;
+				example(r.problems, "the update of row " + id + " was never delivered");
 			}
 		}
 		return r;
@@ -205,6 +232,12 @@ final class DeliveryAudit {
 
 		long redeliveredAfterAck;
 
+		long updatesCommitted;
+
+		long updateDeliveries;
+
+		long lostUpdates;
+
 		int runs;
 
 		int sessions;
@@ -220,7 +253,7 @@ final class DeliveryAudit {
 		/** @return whether the promise held: nothing lost, no order or acknowledgement violation */
 		boolean promiseHeld() {
 			return this.lost == 0 && this.unknown == 0 && this.orderViolations == 0 && this.gapsAtResume == 0
-					&& this.redeliveredAfterAck == 0;
+					&& this.redeliveredAfterAck == 0 && this.lostUpdates == 0;
 		}
 
 	}

@@ -404,8 +404,16 @@ public final class FaultDriver {
 			partial += (consumer.partialBytes() > 0) ? 1 : 0;
 		}
 		this.report.partialLedgerLines = partial;
+		java.util.Set<Long> updated = new java.util.HashSet<>();
+		String ids = this.pg.queryForString(this.database,
+				"select coalesce(string_agg(id::text, ','), '') from fault_events where note = 'updated'");
+		for (String id : ids.split(",")) {
+			if (!id.isBlank()) {
+				updated.add(Long.valueOf(id.trim()));
+			}
+		}
 		this.report.audit = DeliveryAudit.audit(this.report.committedRows, ledgers, this.sessionCauses,
-				inCommitOrder());
+				inCommitOrder(), updated);
 	}
 
 	private void dropSlot() {

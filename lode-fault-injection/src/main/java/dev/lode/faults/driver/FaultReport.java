@@ -102,7 +102,8 @@ public final class FaultReport {
 			if (!this.audit.promiseHeld()) {
 				all.add("the promise was broken: lost=" + this.audit.lost + " unknown=" + this.audit.unknown
 						+ " order-violations=" + this.audit.orderViolations + " gaps-at-resume="
-						+ this.audit.gapsAtResume + " redelivered-after-ack=" + this.audit.redeliveredAfterAck);
+						+ this.audit.gapsAtResume + " redelivered-after-ack=" + this.audit.redeliveredAfterAck
+						+ " lost-updates=" + this.audit.lostUpdates);
 			}
 			this.audit.problems.forEach((p) -> all.add("audit: " + p));
 		}
@@ -163,6 +164,9 @@ public final class FaultReport {
 					.append(sessions.getValue()).append(sessions.getValue() == 1 ? " session)" : " sessions)");
 			}
 			sb.append('\n');
+			sb.append("  updates: ").append(a.updatesCommitted).append(" committed, ").append(a.updateDeliveries)
+				.append(" deliveries, lost=").append(a.lostUpdates).append(" (each row's insert and update in order:")
+				.append(" checked per session)\n");
 			sb.append("  lost=").append(a.lost).append(" duplicates=").append(a.duplicates);
 			if (!a.lostIds.isEmpty()) {
 				sb.append(" (first lost ids: ").append(a.lostIds).append(')');

@@ -3,10 +3,10 @@ package dev.lode.faults.ledger;
 /**
  * One line of a ledger.
  *
- * @param type {@code d} delivered, {@code s} session started, {@code f} injected failure, {@code r}
+ * @param type {@code d} delivered, {@code u} update delivered, {@code s} session started, {@code f} injected failure, {@code r}
  * reconnecting, {@code x} gave up
- * @param id the row id ({@code d}, {@code f}), the attempt ({@code r}), otherwise 0
- * @param text the commit LSN ({@code d}), the confirmed LSN ({@code s}), the reason ({@code x}), otherwise
+ * @param id the row id ({@code d}, {@code u}, {@code f}), the attempt ({@code r}), otherwise 0
+ * @param text the commit LSN ({@code d}, {@code u}), the confirmed LSN ({@code s}), the reason ({@code x}), otherwise
  * empty
  */
 public record LedgerRecord(char type, long id, String text) {
@@ -34,7 +34,7 @@ public record LedgerRecord(char type, long id, String text) {
 		char type = line.charAt(0);
 		String rest = line.substring(2);
 		return switch (type) {
-			case 'd' -> {
+			case 'd', 'u' -> {
 				int space = rest.indexOf(' ');
 				if (space < 0) {
 					throw new IllegalArgumentException("Not a ledger line: '" + line + "'");
@@ -50,7 +50,7 @@ public record LedgerRecord(char type, long id, String text) {
 	@Override
 	public String toString() {
 		return switch (this.type) {
-			case 'd' -> "d " + this.id + " " + this.text;
+			case 'd', 'u' -> this.type + " " + this.id + " " + this.text;
 			case 'f', 'r' -> this.type + " " + this.id;
 			default -> this.type + " " + this.text;
 		};

@@ -19,6 +19,8 @@ import java.nio.file.StandardOpenOption;
  * <p>Line formats (see {@link LedgerRecord}):
  * <ul>
  * <li>{@code d <id> <commitLsn>}: the listener received row {@code id} and is about to return;</li>
+ * <li>{@code u <id> <commitLsn>}: the listener received the update of row {@code id} (the writer updates
+ * each transaction's last row in the next transaction) and is about to return;</li>
  * <li>{@code s <confirmedLsn>}: lode (re)started streaming from the slot at that position;</li>
  * <li>{@code f <id>}: the listener throws an injected transient failure for row {@code id};</li>
  * <li>{@code r <attempt>}: lode lost the connection and reconnects;</li>
@@ -49,6 +51,11 @@ public final class LedgerWriter implements AutoCloseable {
 	/** Row {@code id} was delivered; call it last in the listener, right before returning. */
 	public void delivered(long id, String commitLsn) throws IOException {
 		append("d " + id + " " + commitLsn);
+	}
+
+	/** The update of row {@code id} was delivered; call it last in the listener, right before returning. */
+	public void updated(long id, String commitLsn) throws IOException {
+		append("u " + id + " " + commitLsn);
 	}
 
 	/** lode started (or resumed) streaming at {@code confirmedLsn}. */
