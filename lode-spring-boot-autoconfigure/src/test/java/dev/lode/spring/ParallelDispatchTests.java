@@ -152,8 +152,11 @@ class ParallelDispatchTests extends LodeTestApps {
 		FailingAsync listener = context.getBean(FailingAsync.class);
 		listener.failures.set(1);
 		sql("insert into orders values (7, 'fails once', 1, 'new')");
-		await().atMost(Duration.ofSeconds(20)).until(() -> listener.attempts.get() == 2);
+		sql("update orders set status = 'paid' where id = 7");
+		await().atMost(Duration.ofSeconds(20)).until(() -> listener.attempts.get() == 3);
 		await().atMost(Duration.ofSeconds(20)).until(() -> confirmedFlushLsn().isAfter(listener.commit));
+		assertThat(listener.calls).as("the row's next change waits for the retry of the failed one")
+			.containsExactly("INSERT", "INSERT", "UPDATE");
 		assertThat(context.getBean(WalReplicationContainer.class).getState()).isEqualTo(ReplicationState.STREAMING);
 	}
 
@@ -328,9 +331,12 @@ class ParallelDispatchTests extends LodeTestApps {
 
 		volatile Lsn commit = Lsn.INVALID;
 
+		final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 		@OnWalChange(table = "orders")
 		java.util.concurrent.CompletionStage<String> onOrder(WalChange change) {
 			this.commit = change.commitLsn();
+			this.calls.add(change.kind().name());
 			this.attempts.incrementAndGet();
 			if (this.failures.getAndDecrement() > 0) {
 				return java.util.concurrent.CompletableFuture.supplyAsync(() -> {

@@ -3,6 +3,7 @@ package dev.lode.faults.driver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.lode.faults.ledger.LedgerRecord;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,30 @@ class DeliveryAuditTest {
 		assertThat(r.lost).isZero();
 		assertThat(r.duplicates).isZero();
 		assertThat(r.injectedFailures).isEqualTo(1);
+	}
+
+	@Test
+	void aRowsUpdateBeforeItsInsertInOneSessionIsAnOrderViolationAndAnUpdateNeverDeliveredIsLost() {
+		DeliveryAudit.Result inOrder = DeliveryAudit.audit(3,
+				List.of(run("s 0/100", "d 1 0/200", "d 2 0/300", "u 1 0/300", "d 3 0/400", "u 2 0/400")), Map.of(),
+				false, Set.of(1L, 2L));
+		assertThat(inOrder.promiseHeld()).isTrue();
+		DeliveryAudit.Result swapped = DeliveryAudit.audit(3,
+				List.of(run("s 0/100", "d 1 0/200", "u 2 0/400", "d 2 0/300", "u 1 0/300", "d 3 0/400")), Map.of(),
+				false, Set.of(1L, 2L, 3L));
+		assertThat(swapped.orderViolations).isEqualTo(1);
+		assertThat(swapped.lostUpdates).as("row 3's update never came").isEqualTo(1);
+		assertThat(swapped.promiseHeld()).isFalse();
+	}
+
+	@Test
+	void onLanesRowsMayCompleteInAnyOrderButNotTwiceInOneSession() {
+		DeliveryAudit.Result r = DeliveryAudit.audit(3,
+				List.of(run("s 0/100", "d 2 0/300", "d 1 0/200", "d 3 0/400")), Map.of(), false, Set.of());
+		assertThat(r.promiseHeld()).isTrue();
+		DeliveryAudit.Result twice = DeliveryAudit.audit(3,
+				List.of(run("s 0/100", "d 2 0/300", "d 1 0/200", "d 2 0/300", "d 3 0/400")), Map.of(), false, Set.of());
+		assertThat(twice.orderViolations).isEqualTo(1);
 	}
 
 	@Test

@@ -37,6 +37,9 @@ final class ChangeDelivery {
 
 	private final List<Object> collectors = new ArrayList<>(0);
 
+	/** Run when the delivery completed for good (its row's later changes may go on), or {@code null}. */
+	volatile @Nullable Runnable settled;
+
 	/** The listeners that failed on the last attempt; empty when it succeeded. */
 	private Set<String> failed = Set.of();
 

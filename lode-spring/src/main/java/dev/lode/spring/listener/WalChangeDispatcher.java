@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -72,6 +73,12 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 
 	/** The transaction being read (replication thread only). */
 	private @Nullable TransactionBuffers current;
+
+	/**
+	 * Rows with a change whose asynchronous listeners have not completed (retries included): a later change of
+	 * the same row waits for it, so each row's changes complete in commit order.
+	 */
+	private final ConcurrentHashMap<RowKey, CompletableFuture<Void>> pendingRows = new ConcurrentHashMap<>();
 
 	/** Completes when the last transaction handed over did (replication thread only). */
 	private CompletableFuture<Void> previous = COMPLETED;
@@ -203,6 +210,7 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 	/** The first attempt, and the error handler's redeliveries when a listener threw. */
 	private void deliverFirst(ChangeDelivery delivery, List<WalDispatchEvent.PendingListener> pending)
 			throws Exception {
+		awaitRow(delivery.change);
 		ListenerFailedException failure = delivery.attempt(pending);
 		if (failure != null) {
 			handleFailure(delivery, failure);
@@ -220,8 +228,42 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 		}
 	}
 
+	/** Waits until the row's earlier change completed on its asynchronous listeners (retries included). */
+	private void awaitRow(WalChange change) throws InterruptedException {
+		if (this.pendingRows.isEmpty()) {
+			return;
+		}
+		RowKey before = RowKey.before(change);
+		for (RowKey row : (before != null) ? List.of(RowKey.of(change, this.options.ordering()), before)
+				: List.of(RowKey.of(change, this.options.ordering()))) {
+			CompletableFuture<Void> earlier = this.pendingRows.get(row);
+			if (earlier != null) {
+				try {
+					earlier.get();
+				}
+				catch (java.util.concurrent.ExecutionException ex) {
+					// its failure is the earlier change's, reported there
+				}
+			}
+		}
+	}
+
 	/** Waits for the stages listeners returned; a failed one goes to the error handler on a retry thread. */
 	private void completeLater(ChangeDelivery delivery, List<WalDispatchEvent.PendingListener> pending, long size) {
+		RowKey row = RowKey.of(delivery.change, this.options.ordering());
+		RowKey before = RowKey.before(delivery.change);
+		CompletableFuture<Void> settled = new CompletableFuture<>();
+		this.pendingRows.put(row, settled);
+		if (before != null) {
+			this.pendingRows.put(before, settled);
+		}
+		delivery.settled = () -> {
+			this.pendingRows.remove(row, settled);
+			if (before != null) {
+				this.pendingRows.remove(before, settled);
+			}
+			settled.complete(null);
+		};
 		ChangeDelivery.allSettled(pending).whenComplete((ignored, unexpected) -> {
 			java.util.Set<String> failed = new java.util.LinkedHashSet<>();
 			Throwable first = null;
@@ -273,6 +315,10 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 	private void finish(ChangeDelivery delivery, long size) {
 		delivery.transaction.finished();
 		this.limiter.release(size);
+		Runnable settled = delivery.settled;
+		if (settled != null) {
+			settled.run();
+		}
 	}
 
 	/** Every listener of the change has it: counted and collected once, however often it was redelivered. */
