@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.lode.test.TestPostgres;
+import dev.lode.spring.boot.autoconfigure.sync.LodeSync;
 import dev.lode.test.WithPostgres;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -16,7 +16,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The sample application end to end: orders written to PostgreSQL reach the listener, and the
@@ -29,11 +28,7 @@ class SampleApplicationTests {
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
-		TestPostgres pg = TestPostgres.get();
-		String db = pg.createDatabase("sample");
-		registry.add("spring.datasource.url", () -> pg.jdbcUrl(db));
-		registry.add("spring.datasource.username", pg::username);
-		registry.add("spring.datasource.password", pg::password);
+		SampleDatabase.register(registry, "sample");
 	}
 
 	/** The actuator over HTTP, as an operator sees it (plain JDK client: the same on every Boot line). */
@@ -45,6 +40,12 @@ class SampleApplicationTests {
 	@Autowired
 	private JdbcTemplate jdbc;
 
+	@Autowired
+	private LodeSync lode;
+
+	@Autowired
+	private OrderFeed feed;
+
 	@Test
 	@SuppressWarnings("unchecked")
 	void ordersFlowAndTheActuatorShowsLodeHealthAndMeters() {
@@ -53,7 +54,9 @@ class SampleApplicationTests {
 		}
 		this.jdbc.update("update orders set status = 'paid'");
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> changesCounted() >= 6);
+		// returns once lode's listeners processed everything committed above: no polling
+		this.lode.awaitProcessed(Duration.ofSeconds(30));
+		assertThat(this.feed.recent()).extracting(Order::customer).containsExactly("c0", "c1", "c2");
 
 		Map<String, Object> health = this.rest.getForObject("/actuator/health", Map.class);
 		Map<String, Object> lode = (Map<String, Object>) ((Map<String, Object>) health.get("components")).get("lode");
@@ -75,9 +78,17 @@ class SampleApplicationTests {
 		assertThat(measurement("lode.reconnects", null)).isEqualTo(0);
 	}
 
-	private double changesCounted() {
-		Map<?, ?> body = this.rest.getForObject("/actuator/metrics/lode.changes", Map.class);
-		return (body == null || body.get("measurements") == null) ? 0 : first(body);
+	@Test
+	@SuppressWarnings("unchecked")
+	void theLodeEndpointListsTheSlotAndTheListeners() {
+		Map<String, Object> lode = this.rest.getForObject("/actuator/lode", Map.class);
+		assertThat(lode).containsEntry("slot", "lode_sample_test")
+			.containsEntry("plugin", "wal2json v2")
+			.containsEntry("state", "STREAMING")
+			.containsKey("positions");
+		assertThat((List<Map<String, Object>>) lode.get("listeners")).extracting((listener) -> listener.get("id"))
+			.containsExactly("OrderChangeListener.onChangedOrder", "OrderChangeListener.onNewOrder", "order-feed");
+		assertThat(lode.toString()).doesNotContain("password");
 	}
 
 	@SuppressWarnings("unchecked")

@@ -9,6 +9,8 @@ import java.lang.annotation.Target;
 
 import dev.lode.core.ChangeKind;
 import org.springframework.context.event.EventListener;
+import dev.lode.spring.aot.WalListenerReflectiveProcessor;
+import org.springframework.aot.hint.annotation.Reflective;
 import org.springframework.core.annotation.AliasFor;
 
 /**
@@ -36,6 +38,8 @@ import org.springframework.core.annotation.AliasFor;
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+// AOT: invocation hints for the method, binding hints for a record or POJO row parameter
+@Reflective(WalListenerReflectiveProcessor.class)
 @EventListener(WalTransactionEvent.class)
 public @interface OnWalTransaction {
 

@@ -52,6 +52,14 @@ final class ListenerInvoker {
 		return this.id;
 	}
 
+	String beanName() {
+		return this.beanName;
+	}
+
+	Method method() {
+		return this.method;
+	}
+
 	/**
 	 * @param event the event, where a failure is recorded
 	 * @param arguments resolves the arguments (may throw: a binding failure is a listener failure)

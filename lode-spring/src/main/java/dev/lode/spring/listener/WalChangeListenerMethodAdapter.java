@@ -2,6 +2,7 @@ package dev.lode.spring.listener;
 
 import dev.lode.spring.annotation.OnWalChange;
 import dev.lode.spring.event.WalChangeEvent;
+import java.lang.reflect.Method;
 import java.util.function.Supplier;
 
 import dev.lode.core.WalChange;
@@ -65,6 +66,30 @@ public class WalChangeListenerMethodAdapter implements GenericApplicationListene
 	/** @return which changes this listener receives */
 	public WalChangeFilter getFilter() {
 		return this.filter;
+	}
+
+	/**
+	 * @return the SpEL condition as declared, or {@code null} when the listener has none
+	 * @since 0.1.0
+	 */
+	public @Nullable String getCondition() {
+		return (this.condition != null) ? this.condition.toString() : null;
+	}
+
+	/**
+	 * @return the name of the bean whose method this listener calls
+	 * @since 0.1.0
+	 */
+	public String getBeanName() {
+		return this.invoker.beanName();
+	}
+
+	/**
+	 * @return the listener method
+	 * @since 0.1.0
+	 */
+	public Method getMethod() {
+		return this.invoker.method();
 	}
 
 	@Override

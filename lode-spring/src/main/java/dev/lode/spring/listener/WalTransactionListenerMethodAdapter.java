@@ -3,6 +3,7 @@ package dev.lode.spring.listener;
 import dev.lode.spring.annotation.OnWalTransaction;
 import dev.lode.spring.event.WalChangeEvent;
 import dev.lode.spring.event.WalTransactionEvent;
+import java.lang.reflect.Method;
 import java.util.List;
 
 import dev.lode.core.WalChange;
@@ -64,6 +65,30 @@ public class WalTransactionListenerMethodAdapter implements GenericApplicationLi
 	/** @return which changes this listener collects */
 	public WalChangeFilter getFilter() {
 		return this.filter;
+	}
+
+	/**
+	 * @return the SpEL condition as declared, or {@code null} when the listener has none
+	 * @since 0.1.0
+	 */
+	public @Nullable String getCondition() {
+		return (this.condition != null) ? this.condition.toString() : null;
+	}
+
+	/**
+	 * @return the name of the bean whose method this listener calls
+	 * @since 0.1.0
+	 */
+	public String getBeanName() {
+		return this.invoker.beanName();
+	}
+
+	/**
+	 * @return the listener method
+	 * @since 0.1.0
+	 */
+	public Method getMethod() {
+		return this.invoker.method();
 	}
 
 	@Override

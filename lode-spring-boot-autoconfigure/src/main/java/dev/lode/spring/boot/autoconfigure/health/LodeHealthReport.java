@@ -6,7 +6,6 @@ import java.util.Map;
 import dev.lode.core.Lsn;
 import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.core.replication.ReplicationSetupException;
-import dev.lode.core.replication.SlotStatus;
 import dev.lode.spring.container.ReplicationState;
 import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.listener.WalChangeDispatcher;
@@ -63,14 +62,11 @@ public record LodeHealthReport(Status status, Map<String, Object> details) {
 		if (format != null) {
 			details.put("format", format);
 		}
+		LodePositions positions = LodePositions.of(container);
+		putIfKnown(details, "lastReceivedLsn", positions.received());
+		putIfKnown(details, "lastAcknowledgedLsn", positions.acknowledged());
 		Lsn received = container.getLastReceivedLsn();
-		if (received != null) {
-			details.put("lastReceivedLsn", received.toString());
-		}
 		Lsn acknowledged = container.getLastAcknowledgedLsn();
-		if (acknowledged != null) {
-			details.put("lastAcknowledgedLsn", acknowledged.toString());
-		}
 		if (received != null && acknowledged != null) {
 			// what was received and not acknowledged yet: listeners still working, or idle keepalives
 			details.put("acknowledgementLagBytes", Math.max(0, received.value() - acknowledged.value()));
@@ -87,7 +83,11 @@ public record LodeHealthReport(Status status, Map<String, Object> details) {
 		if (lastChange > 0) {
 			details.put("lastChangeAgeMillis", System.currentTimeMillis() - lastChange);
 		}
-		if (settings != null && state != ReplicationState.NEW && !slotDetails(details, settings)) {
+		putIfKnown(details, "slotExists", Boolean.FALSE.equals(positions.slotExists()) ? false : null);
+		putIfKnown(details, "retainedWalBytes", positions.retainedWalBytes());
+		putIfKnown(details, "walStatus", positions.walStatus());
+		putIfKnown(details, "slotStatusError", positions.slotStatusError());
+		if (!positions.slotUsable()) {
 			status = Status.DOWN;
 		}
 		Throwable error = container.getLastError();
@@ -100,23 +100,9 @@ public record LodeHealthReport(Status status, Map<String, Object> details) {
 		return new LodeHealthReport(status, details);
 	}
 
-	/** @return whether the slot is usable (it exists and is not lost, or its status could not be read) */
-	private static boolean slotDetails(Map<String, Object> details, ReplicationSettings settings) {
-		try {
-			SlotStatus slot = SlotStatus.read(settings);
-			if (!slot.exists()) {
-				details.put("slotExists", false);
-				return false;
-			}
-			details.put("retainedWalBytes", slot.retainedWalBytes());
-			if (slot.walStatus() != null) {
-				details.put("walStatus", slot.walStatus());
-			}
-			return !slot.isLost();
-		}
-		catch (Exception ex) {
-			details.put("slotStatusError", Secrets.redact(String.valueOf(ex.getMessage())));
-			return true;
+	private static void putIfKnown(Map<String, Object> details, String name, @Nullable Object value) {
+		if (value != null) {
+			details.put(name, value);
 		}
 	}
 

@@ -1,0 +1,21 @@
+package dev.lode.spring.boot.autoconfigure.endpoint;
+
+import java.util.List;
+
+import dev.lode.spring.boot.autoconfigure.health.LodePositions;
+
+/**
+ * What the {@code lode} endpoint reports: one section per concern, so that later sections (changes in
+ * flight, snapshots) can be added beside these.
+ *
+ * @param slot the replication slot's name
+ * @param plugin the output plugin and format (e.g. {@code wal2json v2}, {@code pgoutput})
+ * @param state the container's state ({@code STREAMING}, {@code RECONNECTING}, ...)
+ * @param positions the positions received and acknowledged, and the slot's status on the server
+ * @param listeners the registered listeners, {@code @OnWalChange} ones first, each kind by id
+ * @since 0.1.0
+ */
+public record LodeDescriptor(String slot, String plugin, String state, LodePositions positions,
+		List<ListenerDescriptor> listeners) {
+
+}

@@ -1,0 +1,69 @@
+package dev.lode.spring.boot.autoconfigure.endpoint;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import dev.lode.core.replication.ReplicationSettings;
+import dev.lode.spring.boot.autoconfigure.health.LodePositions;
+import dev.lode.spring.container.WalReplicationContainer;
+import dev.lode.spring.listener.WalChangeListenerFactory;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * The {@code lode} Actuator endpoint ({@code /actuator/lode} once exposed): what lode streams and who
+ * receives it. Its one read operation returns a {@link LodeDescriptor}: the slot, the plugin, the
+ * container's state, the positions (as the {@code lode} health indicator reports them) and every
+ * registered {@code @OnWalChange} / {@code @OnWalTransaction} listener. No connection details, no
+ * passwords, no row values.
+ *
+ * <p>Like every endpoint but {@code health}, it is not exposed over HTTP unless listed in
+ * {@code management.endpoints.web.exposure.include}.
+ *
+ * @since 0.1.0
+ */
+@Endpoint(id = "lode")
+public class LodeEndpoint {
+
+	private final WalReplicationContainer container;
+
+	private final WalChangeListenerFactory listeners;
+
+	private final String slot;
+
+	private final String plugin;
+
+	/**
+	 * @param container the replication container
+	 * @param listeners the factory that created the listeners
+	 * @param settings the configured settings (the slot's name before the container started)
+	 * @param plugin the plugin and format lode streams with (e.g. {@code wal2json v2})
+	 */
+	public LodeEndpoint(WalReplicationContainer container, WalChangeListenerFactory listeners,
+			ReplicationSettings settings, String plugin) {
+		this.container = container;
+		this.listeners = listeners;
+		this.slot = settings.slotName();
+		this.plugin = plugin;
+	}
+
+	/**
+	 * @return what lode streams, where it stands and who receives the changes
+	 */
+	@ReadOperation
+	public LodeDescriptor lode() {
+		ReplicationSettings started = this.container.getSettings();
+		return new LodeDescriptor((started != null) ? started.slotName() : this.slot, this.plugin,
+				this.container.getState().name(), LodePositions.of(this.container), listeners());
+	}
+
+	private List<ListenerDescriptor> listeners() {
+		List<ListenerDescriptor> result = new ArrayList<>();
+		this.listeners.getListeners().forEach((listener) -> result.add(ListenerDescriptor.of(listener)));
+		this.listeners.getTransactionListeners().forEach((listener) -> result.add(ListenerDescriptor.of(listener)));
+		result.sort(Comparator.comparing(ListenerDescriptor::type).thenComparing(ListenerDescriptor::id));
+		return List.copyOf(result);
+	}
+
+}

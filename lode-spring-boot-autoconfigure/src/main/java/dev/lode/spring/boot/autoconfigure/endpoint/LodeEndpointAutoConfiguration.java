@@ -1,0 +1,38 @@
+package dev.lode.spring.boot.autoconfigure.endpoint;
+
+import dev.lode.core.replication.ReplicationSettings;
+import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
+import dev.lode.spring.boot.autoconfigure.LodeProperties;
+import dev.lode.spring.boot.autoconfigure.health.LodeHealthReport;
+import dev.lode.spring.container.WalReplicationContainer;
+import dev.lode.spring.listener.WalChangeListenerFactory;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Registers the {@code lode} Actuator endpoint when Actuator is present and the endpoint is available
+ * (enabled, and exposed over HTTP or JMX). The endpoint annotations are the same in Spring Boot 3.5 and
+ * 4, so this class serves both lines.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = LodeAutoConfiguration.class)
+@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
+@ConditionalOnBean(WalReplicationContainer.class)
+public class LodeEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint
+	LodeEndpoint lodeEndpoint(WalReplicationContainer container, WalChangeListenerFactory listenerFactory,
+			ReplicationSettings settings, LodeProperties properties) {
+		return new LodeEndpoint(container, listenerFactory, settings,
+				LodeHealthReport.describe(properties.outputFormat()));
+	}
+
+}

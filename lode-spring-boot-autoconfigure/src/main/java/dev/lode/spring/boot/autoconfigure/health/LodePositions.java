@@ -1,0 +1,63 @@
+package dev.lode.spring.boot.autoconfigure.health;
+
+import dev.lode.core.Lsn;
+import dev.lode.core.replication.ReplicationSettings;
+import dev.lode.core.replication.SlotStatus;
+import dev.lode.spring.container.ReplicationState;
+import dev.lode.spring.container.WalReplicationContainer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where lode stands in the WAL, as the {@code lode} health indicator and the {@code lode} endpoint
+ * report it: the last position received and acknowledged, and what the server says about the slot
+ * (read once per call, only after the container started). Every field is {@code null} when unknown.
+ *
+ * @param received the last position received from the server
+ * @param acknowledged the last position acknowledged to the server
+ * @param slotExists whether the slot exists on the server
+ * @param retainedWalBytes WAL the slot keeps on the server (current WAL position minus its {@code restart_lsn})
+ * @param confirmedLagBytes current WAL position minus the slot's {@code confirmed_flush_lsn}
+ * @param walStatus the slot's {@code wal_status} ({@code reserved}, {@code extended}, {@code unreserved},
+ * {@code lost})
+ * @param slotStatusError why the slot's status could not be read (no password in it)
+ * @since 0.1.0
+ */
+public record LodePositions(@Nullable String received, @Nullable String acknowledged, @Nullable Boolean slotExists,
+		@Nullable Long retainedWalBytes, @Nullable Long confirmedLagBytes, @Nullable String walStatus,
+		@Nullable String slotStatusError) {
+
+	/**
+	 * @param container the replication container
+	 * @return the positions as of now (asks the server about the slot once the container started)
+	 */
+	public static LodePositions of(WalReplicationContainer container) {
+		String received = text(container.getLastReceivedLsn());
+		String acknowledged = text(container.getLastAcknowledgedLsn());
+		ReplicationSettings settings = container.getSettings();
+		if (settings == null || container.getState() == ReplicationState.NEW) {
+			return new LodePositions(received, acknowledged, null, null, null, null, null);
+		}
+		try {
+			SlotStatus slot = SlotStatus.read(settings);
+			if (!slot.exists()) {
+				return new LodePositions(received, acknowledged, false, null, null, null, null);
+			}
+			return new LodePositions(received, acknowledged, true, slot.retainedWalBytes(), slot.confirmedLagBytes(),
+					slot.walStatus(), null);
+		}
+		catch (Exception ex) {
+			return new LodePositions(received, acknowledged, null, null, null, null,
+					Secrets.redact(String.valueOf(ex.getMessage())));
+		}
+	}
+
+	/** @return whether the slot is usable: not known to be missing or lost */
+	public boolean slotUsable() {
+		return !Boolean.FALSE.equals(this.slotExists) && !"lost".equals(this.walStatus);
+	}
+
+	private static @Nullable String text(@Nullable Lsn lsn) {
+		return (lsn != null) ? lsn.toString() : null;
+	}
+
+}

@@ -1,0 +1,26 @@
+package dev.lode.spring.boot.autoconfigure.sync;
+
+import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
+import dev.lode.spring.container.WalReplicationContainer;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Registers {@link LodeSync}, with which tests wait until lode has processed what they wrote. The bean
+ * does nothing until called.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = LodeAutoConfiguration.class)
+@ConditionalOnBean(WalReplicationContainer.class)
+public class LodeSyncAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	LodeSync lodeSync(WalReplicationContainer container) {
+		return new LodeSync(container);
+	}
+
+}
