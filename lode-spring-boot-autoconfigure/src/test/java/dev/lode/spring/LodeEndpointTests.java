@@ -5,12 +5,15 @@ import java.time.Duration;
 import dev.lode.core.Lsn;
 import dev.lode.core.WalChange;
 import dev.lode.spring.annotation.OnWalChange;
+import dev.lode.spring.boot.autoconfigure.BootLine;
 import dev.lode.spring.boot.autoconfigure.endpoint.ListenerDescriptor;
 import dev.lode.spring.boot.autoconfigure.endpoint.LodeDescriptor;
 import dev.lode.spring.boot.autoconfigure.endpoint.LodeEndpoint;
 import dev.lode.spring.boot.autoconfigure.endpoint.LodeEndpointAutoConfiguration;
+import dev.lode.spring.boot.autoconfigure.health.LodeHealthIndicator;
 import dev.lode.spring.boot.autoconfigure.sync.LodeSync;
 import dev.lode.spring.boot.autoconfigure.sync.LodeSyncAutoConfiguration;
+import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.test.WithPostgres;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -18,6 +21,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code lode} endpoint of a streaming application: slot, plugin, state, positions as the server
@@ -52,6 +57,60 @@ class LodeEndpointTests extends LodeTestApps {
 		if (!this.pg.password().isEmpty()) {
 			assertThat(lode.toString()).doesNotContain(this.pg.password());
 		}
+	}
+
+	@Test
+	void pauseDispatchesNothingWhileTheConnectionStaysAndResumeDeliversWhatWasCommittedMeanwhile() {
+		this.pg.setParameter("wal_sender_timeout", "2s");
+		try {
+			// a long status interval: only the status keeper keeps the paused connection alive
+			ConfigurableApplicationContext context = start(Recording.class,
+					"management.endpoints.web.exposure.include=health,lode", "lode.status-interval=30s");
+			Recording recording = context.getBean(Recording.class);
+			LodeEndpoint endpoint = context.getBean(LodeEndpoint.class);
+			WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
+			sql("insert into orders values (1, 'before', 1, 'new')");
+			await().atMost(Duration.ofSeconds(20)).until(() -> recording.ids.size() == 1);
+			String walsender = walsenderPid();
+
+			assertThat(endpoint.operate("pause").state()).isEqualTo("PAUSED");
+			for (int i = 2; i <= 6; i++) {
+				sql("insert into orders values (" + i + ", 'while paused', 1, 'new')");
+			}
+			await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).until(() -> recording.ids.size() == 1);
+			assertThat(BootLine.details(context.getBean(LodeHealthIndicator.class))).containsEntry("state", "PAUSED");
+			assertThat(BootLine.status(context.getBean(LodeHealthIndicator.class))).isEqualTo("UP");
+			assertThat(walsenderPid()).as("the same walsender: status updates kept the connection").isEqualTo(walsender);
+			assertThat(container.getReconnectCount()).isZero();
+			assertThat(endpoint.lode().inFlight().transactions()).isZero();
+
+			assertThat(endpoint.operate("resume").state()).isEqualTo("STREAMING");
+			await().atMost(Duration.ofSeconds(20)).until(() -> recording.ids.size() == 6);
+			assertThat(recording.ids).containsExactly(1, 2, 3, 4, 5, 6);
+			assertThatIllegalArgumentException().isThrownBy(() -> endpoint.operate("explode"))
+				.withMessageContaining("use pause or resume");
+		}
+		finally {
+			this.pg.resetParameter("wal_sender_timeout");
+		}
+	}
+
+	private String walsenderPid() {
+		return this.pg.queryForString(this.db,
+				"select active_pid::text from pg_replication_slots where slot_name = '" + this.slot + "'");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ LodeEndpointAutoConfiguration.class, LodeSyncAutoConfiguration.class })
+	static class Recording {
+
+		final java.util.List<Object> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@OnWalChange(table = "orders")
+		void onOrder(WalChange change) {
+			this.ids.add(change.get("id"));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -57,6 +57,8 @@ public final class ReplicationLoop {
 
 	private volatile boolean running = true;
 
+	private volatile boolean paused;
+
 	private volatile long stopDeadline;
 
 	private volatile @Nullable Connection connection;
@@ -197,6 +199,15 @@ public final class ReplicationLoop {
 		ReadPacer pacer = new ReadPacer(this.settings.busyReadPause().toNanos());
 		while (this.running || System.nanoTime() - this.stopDeadline < 0) {
 			checkCompleted();
+			if (this.paused && this.running && !this.inTransaction) {
+				// paused between transactions: read nothing (WAL waits on the server), the work in flight completes
+				// and is acknowledged, the status keeper keeps the connection
+				if (this.busy.busyFor() == 0) {
+					this.busy.enter();
+				}
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+				continue;
+			}
 			if (!this.running && !this.inTransaction) {
 				// stopping: read no further transaction, wait for the work in flight (status updates go on)
 				if (this.ledger.isEmpty()) {
@@ -361,6 +372,19 @@ public final class ReplicationLoop {
 		if (failure != null) {
 			throw (failure instanceof ChangeHandlingException handling) ? handling
 					: new ChangeHandlingException(failure);
+		}
+	}
+
+	/**
+	 * Pauses or resumes reading: paused, the loop finishes the transaction it is reading, then reads nothing
+	 * until resumed, while status updates keep the connection (WAL accumulates on the server).
+	 * @param paused whether to pause
+	 * @since 0.2.0
+	 */
+	public void setPaused(boolean paused) {
+		this.paused = paused;
+		if (!paused) {
+			this.busy.exit();
 		}
 	}
 

@@ -17,6 +17,13 @@ public enum ReplicationState {
 	/** Receiving and dispatching changes. */
 	STREAMING,
 
+	/**
+	 * Paused on request ({@link WalReplicationContainer#pause()}): connected and holding the slot, status
+	 * updates keep the connection, nothing new is dispatched, WAL accumulates on the server.
+	 * @since 0.2.0
+	 */
+	PAUSED,
+
 	/** The connection was lost; reconnecting with back-off. */
 	RECONNECTING,
 

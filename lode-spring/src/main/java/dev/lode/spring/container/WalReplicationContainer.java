@@ -74,6 +74,8 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 
 	private volatile boolean stopping;
 
+	private volatile boolean paused;
+
 	private volatile CountDownLatch stopSignal = new CountDownLatch(0);
 
 	private @Nullable ApplicationEventPublisher publisher;
@@ -124,6 +126,7 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 			ReplicationSettings current = this.settingsSupplier.get();
 			this.settings = current;
 			this.stopping = false;
+			this.paused = false;
 			this.stopSignal = new CountDownLatch(1);
 			this.status.state = ReplicationState.STARTING;
 			this.status.error = null;
@@ -132,7 +135,7 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 			try {
 				first.open(true);
 				opened = true;
-				this.status.state = ReplicationState.STREAMING;
+				this.status.state = streamingState();
 			}
 			catch (SlotInUseException ex) {
 				standby(ex);
@@ -159,6 +162,7 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 
 	private ReplicationLoop newLoop(ReplicationSettings current) {
 		ReplicationLoop created = new ReplicationLoop(current, this.decoders.get(), this.handler, this.observer);
+		created.setPaused(this.paused);
 		this.loop = created;
 		return created;
 	}
@@ -177,7 +181,7 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 						active = newLoop(current);
 						// from what this process acknowledged: its last status update may not have arrived
 						active.open(false, this.status.acknowledged);
-						this.status.state = ReplicationState.STREAMING;
+						this.status.state = streamingState();
 						if (attempt > 0) {
 							logger.info("Reconnected to slot '{}' after {} attempt(s)", current.slotName(), attempt);
 						}
@@ -237,6 +241,53 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 			}
 			this.running = false;
 		}
+	}
+
+	private ReplicationState streamingState() {
+		return this.paused ? ReplicationState.PAUSED : ReplicationState.STREAMING;
+	}
+
+	/**
+	 * Pauses dispatching, as for maintenance: lode finishes the transaction it is reading, then reads nothing
+	 * more; it stays connected and keeps the slot (status updates keep the connection), the work in flight
+	 * completes and is acknowledged, and WAL accumulates on the server until {@link #resume()}. Survives
+	 * reconnects; a stop ends it.
+	 * @since 0.2.0
+	 */
+	public void pause() {
+		this.paused = true;
+		ReplicationLoop current = this.loop;
+		if (current != null) {
+			current.setPaused(true);
+		}
+		if (this.status.state == ReplicationState.STREAMING) {
+			this.status.state = ReplicationState.PAUSED;
+		}
+		logger.info("Paused streaming; WAL accumulates on the server until resumed");
+	}
+
+	/**
+	 * Resumes after {@link #pause()}: what was committed meanwhile is dispatched, in commit order.
+	 * @since 0.2.0
+	 */
+	public void resume() {
+		this.paused = false;
+		ReplicationLoop current = this.loop;
+		if (current != null) {
+			current.setPaused(false);
+		}
+		if (this.status.state == ReplicationState.PAUSED) {
+			this.status.state = ReplicationState.STREAMING;
+		}
+		logger.info("Resumed streaming");
+	}
+
+	/**
+	 * @return whether {@link #pause()} was called and not {@link #resume()}
+	 * @since 0.2.0
+	 */
+	public boolean isPaused() {
+		return this.paused;
 	}
 
 	private void standby(SlotInUseException ex) {

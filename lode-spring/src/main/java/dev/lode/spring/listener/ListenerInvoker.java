@@ -4,6 +4,13 @@ import dev.lode.spring.event.WalDispatchEvent;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.concurrent.CompletionStage;
+
+import dev.lode.core.WalChange;
+import dev.lode.spring.event.WalChangeEvent;
+import dev.lode.spring.event.WalTransactionEvent;
+import dev.lode.spring.observation.WalListenerObservationContext;
+import dev.lode.spring.observation.WalListenerObservations;
+import io.micrometer.observation.Observation;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -35,16 +42,20 @@ final class ListenerInvoker {
 
 	private final WalListenerObserver observer;
 
+	/** Observations of each call, or {@code null} when off (then nothing is spent on them). */
+	private final @Nullable WalListenerObservations observations;
+
 	/** The target bean once resolved, if it is a singleton (so is the same instance for every call). */
 	private volatile @Nullable Object singleton;
 
 	ListenerInvoker(ApplicationContext context, String beanName, Method method, String id,
-			WalListenerObserver observer) {
+			WalListenerObserver observer, @Nullable WalListenerObservations observations) {
 		this.context = context;
 		this.beanName = beanName;
 		this.method = method;
 		this.id = id;
 		this.observer = observer;
+		this.observations = observations;
 		ReflectionUtils.makeAccessible(method);
 	}
 
@@ -71,14 +82,17 @@ final class ListenerInvoker {
 		if (logger.isTraceEnabled()) {
 			logger.trace("Listener '{}' <- {}", this.id, what);
 		}
+		Observation observation = (this.observations != null) ? this.observations.start(context(event)) : null;
 		long start = System.nanoTime();
 		Throwable thrown = null;
-		try {
+		try (Observation.Scope scope = (observation != null) ? observation.openScope() : null) {
 			Object result = this.method.invoke(bean(), arguments.get());
 			if (result instanceof CompletionStage<?> stage) {
-				// complete when the stage is: timed and reported then
-				event.pending(this.id, stage.whenComplete((value, failure) -> this.observer
-					.listenerCompleted(this.id, System.nanoTime() - start, failure == null)));
+				// complete when the stage is: timed, observed and reported then
+				event.pending(this.id, stage.whenComplete((value, failure) -> {
+					this.observer.listenerCompleted(this.id, System.nanoTime() - start, failure == null);
+					stop(observation, failure);
+				}));
 				return;
 			}
 		}
@@ -89,8 +103,26 @@ final class ListenerInvoker {
 			thrown = ex;
 		}
 		this.observer.listenerCompleted(this.id, System.nanoTime() - start, thrown == null);
+		stop(observation, thrown);
 		if (thrown != null) {
 			fail(event, thrown);
+		}
+	}
+
+	private WalListenerObservationContext context(WalDispatchEvent event) {
+		if (event instanceof WalChangeEvent changeEvent) {
+			WalChange change = changeEvent.getChange();
+			return new WalListenerObservationContext(this.id, change, change.transaction());
+		}
+		return new WalListenerObservationContext(this.id, null, ((WalTransactionEvent) event).getTransaction());
+	}
+
+	private static void stop(@Nullable Observation observation, @Nullable Throwable failure) {
+		if (observation != null) {
+			if (failure != null) {
+				observation.error(failure);
+			}
+			observation.stop();
 		}
 	}
 

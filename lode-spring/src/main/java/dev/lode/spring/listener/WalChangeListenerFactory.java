@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import dev.lode.spring.binding.RowBinder;
+import dev.lode.spring.observation.WalListenerObservations;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,7 +169,8 @@ public class WalChangeListenerFactory implements EventListenerFactory, Ordered, 
 	}
 
 	private ListenerInvoker invoker(ApplicationContext context, String beanName, Method method, String id) {
-		return new ListenerInvoker(context, beanName, method, id, observer(context));
+		return new ListenerInvoker(context, beanName, method, id, observer(context),
+				context.getBeanProvider(WalListenerObservations.class).getIfAvailable());
 	}
 
 	private WalListenerObserver observer(ApplicationContext context) {

@@ -13,6 +13,9 @@ import dev.lode.spring.listener.WalChangeErrorHandler;
 import dev.lode.spring.listener.WalChangeListenerFactory;
 import dev.lode.spring.listener.WalListenerObserver;
 import dev.lode.spring.container.WalReplicationContainer;
+import dev.lode.spring.observation.WalListenerObservationConvention;
+import dev.lode.spring.observation.WalListenerObservations;
+import io.micrometer.observation.ObservationRegistry;
 import org.postgresql.replication.PGReplicationStream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -72,6 +75,15 @@ public class LodeAutoConfiguration {
 			LodeProperties properties) {
 		return new WalChangeDispatcher(publisher, WalListenerObserver.of(observers.orderedStream().toList()),
 				errorHandler, properties.getListener().dispatchOptions());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("lode.observation.enabled")
+	WalListenerObservations lodeListenerObservations(ObjectProvider<ObservationRegistry> registry,
+			ObjectProvider<WalListenerObservationConvention> convention) {
+		return new WalListenerObservations(registry.getIfAvailable(() -> ObservationRegistry.NOOP),
+				convention.getIfAvailable());
 	}
 
 	@Bean

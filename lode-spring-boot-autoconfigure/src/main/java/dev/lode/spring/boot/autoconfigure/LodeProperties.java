@@ -86,6 +86,8 @@ public class LodeProperties implements Validator {
 
 	private final Heartbeat heartbeat = new Heartbeat();
 
+	private final Observation observation = new Observation();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -186,6 +188,10 @@ public class LodeProperties implements Validator {
 
 	public Heartbeat getHeartbeat() {
 		return this.heartbeat;
+	}
+
+	public Observation getObservation() {
+		return this.observation;
 	}
 
 	@Override
@@ -611,6 +617,27 @@ public class LodeProperties implements Validator {
 
 		public void setMaxInterval(Duration maxInterval) {
 			this.maxInterval = maxInterval;
+		}
+
+	}
+
+	/**
+	 * Observation settings.
+	 */
+	public static class Observation {
+
+		/**
+		 * Whether to observe every listener call with Micrometer's Observation API (a span per change when
+		 * tracing is set up).
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -12,10 +12,11 @@ import dev.lode.spring.boot.autoconfigure.health.LodePositions;
  * @param plugin the output plugin and format (e.g. {@code wal2json v2}, {@code pgoutput})
  * @param state the container's state ({@code STREAMING}, {@code RECONNECTING}, ...)
  * @param positions the positions received and acknowledged, and the slot's status on the server
+ * @param inFlight the work dispatched and not complete
  * @param listeners the registered listeners, {@code @OnWalChange} ones first, each kind by id
  * @since 0.1.0
  */
 public record LodeDescriptor(String slot, String plugin, String state, LodePositions positions,
-		List<ListenerDescriptor> listeners) {
+		InFlightDescriptor inFlight, List<ListenerDescriptor> listeners) {
 
 }

@@ -10,6 +10,8 @@ import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.listener.WalChangeListenerFactory;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * The {@code lode} Actuator endpoint ({@code /actuator/lode} once exposed): what lode streams and who
@@ -55,7 +57,26 @@ public class LodeEndpoint {
 	public LodeDescriptor lode() {
 		ReplicationSettings started = this.container.getSettings();
 		return new LodeDescriptor((started != null) ? started.slotName() : this.slot, this.plugin,
-				this.container.getState().name(), LodePositions.of(this.container), listeners());
+				this.container.getState().name(), LodePositions.of(this.container), InFlightDescriptor.of(this.container),
+				listeners());
+	}
+
+	/**
+	 * Pauses or resumes streaming ({@code POST /actuator/lode/pause}, {@code POST /actuator/lode/resume}).
+	 * Paused, lode stays connected and keeps the slot, finishes the work in flight, dispatches nothing new, and
+	 * WAL accumulates on the server; the state (here and in the health details) is {@code PAUSED}.
+	 * @param operation {@code pause} or {@code resume}
+	 * @return the state afterwards
+	 */
+	@WriteOperation
+	public LodeDescriptor operate(@Selector String operation) {
+		switch (operation) {
+			case "pause" -> this.container.pause();
+			case "resume" -> this.container.resume();
+			default -> throw new IllegalArgumentException(
+					"Unknown operation '" + operation + "': use pause or resume");
+		}
+		return lode();
 	}
 
 	private List<ListenerDescriptor> listeners() {

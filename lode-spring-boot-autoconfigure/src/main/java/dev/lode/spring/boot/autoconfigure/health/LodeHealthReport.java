@@ -47,7 +47,8 @@ public record LodeHealthReport(Status status, Map<String, Object> details) {
 		ReplicationState state = container.getState();
 		Status status = switch (state) {
 			// reconnecting and standing by are normal, passing states: the details say which
-			case STARTING, STREAMING, STANDBY, RECONNECTING -> Status.UP;
+			// paused on request: healthy, and the state says so
+			case STARTING, STREAMING, PAUSED, STANDBY, RECONNECTING -> Status.UP;
 			// not started (lode.auto-startup=false) or stopped: not streaming
 			case NEW, STOPPED -> Status.OUT_OF_SERVICE;
 			case FAILED -> Status.DOWN;

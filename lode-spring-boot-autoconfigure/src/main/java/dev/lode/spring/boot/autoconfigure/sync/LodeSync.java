@@ -84,7 +84,7 @@ public class LodeSync {
 	private static boolean streams(ReplicationState state) {
 		return switch (state) {
 			case STARTING, STREAMING, RECONNECTING, STANDBY -> true;
-			case NEW, STOPPED, FAILED -> false;
+			case NEW, PAUSED, STOPPED, FAILED -> false;
 		};
 	}
 

@@ -54,6 +54,7 @@ public class LodeSyncException extends IllegalStateException {
 		return switch (state) {
 			case NEW -> "the container was not started (lode.auto-startup=false?); start it first";
 			case STOPPED -> "the container was stopped";
+			case PAUSED -> "streaming is paused (resume it: WalReplicationContainer.resume() or POST /actuator/lode/resume)";
 			case FAILED -> "streaming stopped with an error: " + error(container);
 			case STARTING -> "the container is still connecting";
 			case STANDBY -> "another process streams from the slot; this one stands by until it is released";
