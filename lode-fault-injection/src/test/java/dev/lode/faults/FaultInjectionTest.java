@@ -25,31 +25,27 @@ class FaultInjectionTest {
 
 	@Test
 	void everyCommittedRowReachesTheListenersWhateverFails() throws Exception {
-		FaultPlan plan = FaultPlan.named(System.getProperty("lode.faults", "short"), seed());
-		FaultReport report = new FaultDriver(TestPostgres.get(), plan, directory(), System.out, List.of()).run();
 		// a reconnect in the same process resumes after what it acknowledged: only the transaction in flight
 		// (at most 20 rows) comes again, after a walsender termination and after a server restart alike
-		assertPromiseHeld(plan, report, 20);
+		assertPromiseHeld(List.of(), 20);
 	}
 
 	@Test
 	void everyCommittedRowReachesTheListenersOnEightLanesWhateverFails() throws Exception {
-		FaultPlan plan = FaultPlan.named(System.getProperty("lode.faults", "short"), seed());
-		FaultReport report = new FaultDriver(TestPostgres.get(), plan, directory(), System.out,
-				List.of("--lode.listener.concurrency=8")).run();
 		// a reconnect redelivers what was in flight: at most lode.listener.max-in-flight (1000) changes
-		assertPromiseHeld(plan, report, 1000);
+		assertPromiseHeld(List.of("--lode.listener.concurrency=8"), 1000);
 	}
 
 	@Test
 	void everyCommittedRowReachesAnAsynchronousListenerWhateverFails() throws Exception {
-		FaultPlan plan = FaultPlan.named(System.getProperty("lode.faults", "short"), seed());
-		FaultReport report = new FaultDriver(TestPostgres.get(), plan, directory(), System.out,
-				List.of("--fault.async=true")).run();
-		assertPromiseHeld(plan, report, 1000);
+		assertPromiseHeld(List.of("--fault.async=true"), 1000);
 	}
 
-	private static void assertPromiseHeld(FaultPlan plan, FaultReport report, long redeliveredPerReconnect) {
+	private static void assertPromiseHeld(List<String> consumerArguments, long redeliveredPerReconnect)
+			throws Exception {
+		FaultPlan plan = FaultPlan.named(System.getProperty("lode.faults", "short"), seed());
+		FaultReport report = new FaultDriver(TestPostgres.get(), plan, directory(), System.out, consumerArguments)
+			.run();
 		assertThat(report.lost()).as("lost rows\n%s", report).isZero();
 		assertThat(report.problems()).as("problems\n%s", report).isEmpty();
 		assertThat(report.injected(Fault.KILL_CONSUMER)).isEqualTo(plan.kills());

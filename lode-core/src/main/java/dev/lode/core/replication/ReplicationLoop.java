@@ -197,16 +197,22 @@ public final class ReplicationLoop {
 		int idlePolls = 0;
 		long lastWarnings = System.nanoTime();
 		ReadPacer pacer = new ReadPacer(this.settings.busyReadPause().toNanos());
+		boolean pausedBusy = false;
 		while (this.running || System.nanoTime() - this.stopDeadline < 0) {
 			checkCompleted();
 			if (this.paused && this.running && !this.inTransaction) {
 				// paused between transactions: read nothing (WAL waits on the server), the work in flight completes
 				// and is acknowledged, the status keeper keeps the connection
-				if (this.busy.busyFor() == 0) {
+				if (!pausedBusy) {
 					this.busy.enter();
+					pausedBusy = true;
 				}
 				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
 				continue;
+			}
+			if (pausedBusy) {
+				this.busy.exit();
+				pausedBusy = false;
 			}
 			if (!this.running && !this.inTransaction) {
 				// stopping: read no further transaction, wait for the work in flight (status updates go on)
@@ -383,9 +389,6 @@ public final class ReplicationLoop {
 	 */
 	public void setPaused(boolean paused) {
 		this.paused = paused;
-		if (!paused) {
-			this.busy.exit();
-		}
 	}
 
 	/** @return how many transactions were handed to the handler and did not complete yet */

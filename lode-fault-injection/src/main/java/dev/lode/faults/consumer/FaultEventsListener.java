@@ -62,18 +62,7 @@ class FaultEventsListener {
 			return null; // a deliberately broken listener: returns without recording (the audit must see the loss)
 		}
 		String commit = change.commitLsn().toString();
-		if (this.async == null) {
-			this.ledger.delivered(id, commit);
-			return null;
-		}
-		return java.util.concurrent.CompletableFuture.runAsync(() -> {
-			try {
-				this.ledger.delivered(id, commit);
-			}
-			catch (IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
-			}
-		}, this.async);
+		return record(() -> this.ledger.delivered(id, commit));
 	}
 
 	@OnWalChange(table = "fault_events", kind = ChangeKind.UPDATE, id = "faultUpdates")
@@ -81,18 +70,32 @@ class FaultEventsListener {
 			throws IOException {
 		long id = ((Number) change.get("id")).longValue();
 		String commit = change.commitLsn().toString();
+		return record(() -> this.ledger.updated(id, commit));
+	}
+
+	/** Records now (synchronous listener), or on the async thread and returns the stage. */
+	private java.util.concurrent.@org.jspecify.annotations.Nullable CompletableFuture<Void> record(Recording recording)
+			throws IOException {
 		if (this.async == null) {
-			this.ledger.updated(id, commit);
+			recording.run();
 			return null;
 		}
 		return java.util.concurrent.CompletableFuture.runAsync(() -> {
 			try {
-				this.ledger.updated(id, commit);
+				recording.run();
 			}
 			catch (IOException ex) {
 				throw new java.io.UncheckedIOException(ex);
 			}
 		}, this.async);
+	}
+
+	/** A ledger write. */
+	@FunctionalInterface
+	private interface Recording {
+
+		void run() throws IOException;
+
 	}
 
 	/** Thread-safe: with lode.listener.concurrency above 1 the listener runs on several lanes. */
