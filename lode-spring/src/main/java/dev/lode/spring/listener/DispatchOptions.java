@@ -12,8 +12,8 @@ package dev.lode.spring.listener;
  */
 public record DispatchOptions(int concurrency, ListenerOrdering ordering, int maxInFlight, long maxInFlightBytes) {
 
-	/** One lane: every listener on the replication thread (asynchronous listeners bounded by 10,000). */
-	public static final DispatchOptions SERIAL = new DispatchOptions(1, ListenerOrdering.ROW, 10_000, 256L << 20);
+	/** One lane: every listener on the replication thread (asynchronous listeners bounded by 1,000 changes, 64 MB). */
+	public static final DispatchOptions SERIAL = new DispatchOptions(1, ListenerOrdering.ROW, 1000, 64L << 20);
 
 	/**
 	 * @param concurrency at least 1
