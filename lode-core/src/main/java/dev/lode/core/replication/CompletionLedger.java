@@ -22,9 +22,12 @@ final class CompletionLedger {
 
 	private @Nullable Throwable failure;
 
+	/** The number of entries, readable without the lock (the replication thread asks once per message). */
+	private volatile int count;
+
 	/** @return whether every transaction handed over completed (nothing is in flight) */
-	synchronized boolean isEmpty() {
-		return this.entries.isEmpty();
+	boolean isEmpty() {
+		return this.count == 0;
 	}
 
 	/** @return how many transactions are in flight */
@@ -38,6 +41,7 @@ final class CompletionLedger {
 	 */
 	synchronized void add(Lsn end, CompletableFuture<?> completion) {
 		this.entries.addLast(new Entry(end, completion));
+		this.count = this.entries.size();
 	}
 
 	/**
@@ -55,6 +59,7 @@ final class CompletionLedger {
 				break;
 			}
 			this.entries.pollFirst();
+			this.count = this.entries.size();
 			last = head.end;
 		}
 		return last;
