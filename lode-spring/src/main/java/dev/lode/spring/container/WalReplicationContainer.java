@@ -255,14 +255,7 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 	 * @since 0.2.0
 	 */
 	public void pause() {
-		this.paused = true;
-		ReplicationLoop current = this.loop;
-		if (current != null) {
-			current.setPaused(true);
-		}
-		if (this.status.state == ReplicationState.STREAMING) {
-			this.status.state = ReplicationState.PAUSED;
-		}
+		setPaused(true, ReplicationState.STREAMING, ReplicationState.PAUSED);
 		logger.info("Paused streaming; WAL accumulates on the server until resumed");
 	}
 
@@ -271,15 +264,20 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 	 * @since 0.2.0
 	 */
 	public void resume() {
-		this.paused = false;
+		setPaused(false, ReplicationState.PAUSED, ReplicationState.STREAMING);
+		logger.info("Resumed streaming");
+	}
+
+	/** Tells the loop (and the next ones), and moves the state from one to the other if it is that one. */
+	private void setPaused(boolean paused, ReplicationState from, ReplicationState to) {
+		this.paused = paused;
 		ReplicationLoop current = this.loop;
 		if (current != null) {
-			current.setPaused(false);
+			current.setPaused(paused);
 		}
-		if (this.status.state == ReplicationState.PAUSED) {
-			this.status.state = ReplicationState.STREAMING;
+		if (this.status.state == from) {
+			this.status.state = to;
 		}
-		logger.info("Resumed streaming");
 	}
 
 	/**
@@ -419,6 +417,20 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 	public int getTransactionsInFlight() {
 		ReplicationLoop current = this.loop;
 		return (current != null) ? current.transactionsInFlight() : 0;
+	}
+
+	/**
+	 * @return the WAL received and not acknowledged yet, in bytes (listeners still working, or positions not
+	 * acknowledged yet); {@code null} before both positions are known
+	 * @since 0.2.0
+	 */
+	public @Nullable Long getAcknowledgementLagBytes() {
+		Lsn received = this.status.received;
+		Lsn acknowledged = this.status.acknowledged;
+		if (received == null || acknowledged == null) {
+			return null;
+		}
+		return received.isAfter(acknowledged) ? received.value() - acknowledged.value() : 0L;
 	}
 
 	/** @return when the last transaction completed (epoch millis), or 0 if none yet */

@@ -1,19 +1,16 @@
 package dev.lode.spring.listener;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import dev.lode.core.WalChange;
 
 /**
  * N single-threaded lanes, each running its changes in the order they were handed over. A change's lane
- * follows from its table and key (or its table alone), so all changes of one row run on one lane, in commit
- * order. Queues are unbounded here: the {@link InFlightLimiter} bounds what is handed over.
+ * follows from its {@link RowKey} (table and key, or its table alone), so all changes of one row run on one
+ * lane, in commit order. Queues are unbounded here: the {@link InFlightLimiter} bounds what is handed over.
  *
  * @since 0.2.0
  */
@@ -21,10 +18,7 @@ final class Lanes {
 
 	private final ThreadPoolExecutor[] executors;
 
-	private final ListenerOrdering ordering;
-
-	Lanes(int count, ListenerOrdering ordering) {
-		this.ordering = ordering;
+	Lanes(int count) {
 		this.executors = new ThreadPoolExecutor[count];
 		for (int i = 0; i < count; i++) {
 			String name = "lode-lane-" + i;
@@ -38,30 +32,14 @@ final class Lanes {
 	}
 
 	/**
-	 * @param change a change
-	 * @return its lane
+	 * @param row a change's row (its table and key, or its table alone)
+	 * @return its lane: the same for every change of the row
 	 */
-	int laneOf(WalChange change) {
-		int hash = change.schema().hashCode() * 31 + change.table().hashCode();
-		if (this.ordering == ListenerOrdering.ROW) {
-			for (Object value : change.key()) {
-				hash = hash * 31 + valueHash(value);
-			}
-		}
+	int laneOf(RowKey row) {
+		int hash = row.hashCode();
 		// spread, then a non-negative index
 		hash ^= (hash >>> 16);
 		return Math.floorMod(hash * 0x9E3779B1, this.executors.length);
-	}
-
-	private static int valueHash(Object value) {
-		if (value instanceof byte[] bytes) {
-			return Arrays.hashCode(bytes);
-		}
-		if (value instanceof Number number && !(value instanceof java.math.BigDecimal)) {
-			// the same key decoded as Integer or Long (types differ between formats) lands on one lane
-			return Long.hashCode(number.longValue());
-		}
-		return Objects.hashCode(value);
 	}
 
 	void execute(int lane, Runnable task) {

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Which row a change concerns, for ordering: table and primary key values (compared by content, {@code bytea}
- * too), or the table alone when it has no key or the ordering is by table.
+ * too), or the table alone when it has no key or the ordering is by table. Its hash picks the change's lane,
+ * and asynchronous changes of one row wait for each other by it.
  *
  * @param schema the schema
  * @param table the table

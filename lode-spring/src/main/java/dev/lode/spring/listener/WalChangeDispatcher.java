@@ -114,7 +114,7 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 		this.observer = observer;
 		this.errorHandler = errorHandler;
 		this.options = options;
-		this.lanes = (options.concurrency() > 1) ? new Lanes(options.concurrency(), options.ordering()) : null;
+		this.lanes = (options.concurrency() > 1) ? new Lanes(options.concurrency()) : null;
 		this.limiter = new InFlightLimiter(options.maxInFlight(), options.maxInFlightBytes());
 	}
 
@@ -180,7 +180,7 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 			long size = size(change);
 			this.limiter.acquire(size);
 			transaction.started();
-			lanes.execute(lanes.laneOf(change), new LaneTask(delivery, size));
+			lanes.execute(lanes.laneOf(RowKey.of(change, this.options.ordering())), new LaneTask(delivery, size));
 		}
 	}
 

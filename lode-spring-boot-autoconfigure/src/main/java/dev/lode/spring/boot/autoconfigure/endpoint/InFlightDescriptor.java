@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param changes changes dispatched whose listeners (lanes, asynchronous ones) have not completed
  * @param estimatedBytes their estimated memory
  * @param concurrency the number of lanes ({@code lode.listener.concurrency})
- * @param ordering what keeps commit order on lanes ({@code ROW}, {@code TABLE})
+ * @param ordering what keeps commit order on lanes ({@code ROW}, {@code TABLE}); {@code null} when changes go to
+ * a handler other than lode's dispatcher (then changes, bytes and lanes are unknown and reported as 0)
  * @param laneQueueDepths changes waiting on each lane; empty with one lane
  * @since 0.2.0
  */
@@ -34,5 +35,4 @@ public record InFlightDescriptor(int transactions, int changes, long estimatedBy
 		}
 		return new InFlightDescriptor(container.getTransactionsInFlight(), 0, 0, 1, null, List.of());
 	}
-
 }

@@ -3,12 +3,11 @@ package dev.lode.spring.boot.autoconfigure.health;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.lode.core.Lsn;
 import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.core.replication.ReplicationSetupException;
+import dev.lode.spring.boot.autoconfigure.endpoint.InFlightDescriptor;
 import dev.lode.spring.container.ReplicationState;
 import dev.lode.spring.container.WalReplicationContainer;
-import dev.lode.spring.listener.WalChangeDispatcher;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,18 +65,13 @@ public record LodeHealthReport(Status status, Map<String, Object> details) {
 		LodePositions positions = LodePositions.of(container);
 		putIfKnown(details, "lastReceivedLsn", positions.received());
 		putIfKnown(details, "lastAcknowledgedLsn", positions.acknowledged());
-		Lsn received = container.getLastReceivedLsn();
-		Lsn acknowledged = container.getLastAcknowledgedLsn();
-		if (received != null && acknowledged != null) {
-			// what was received and not acknowledged yet: listeners still working, or idle keepalives
-			details.put("acknowledgementLagBytes", Math.max(0, received.value() - acknowledged.value()));
-		}
-		details.put("transactionsInFlight", container.getTransactionsInFlight());
-		if (container.getHandler() instanceof WalChangeDispatcher dispatcher) {
-			details.put("changesInFlight", dispatcher.getInFlightChanges());
-			int[] depths = dispatcher.getLaneQueueDepths();
-			if (depths.length > 0) {
-				details.put("laneQueueDepths", java.util.Arrays.stream(depths).boxed().toList());
+		putIfKnown(details, "acknowledgementLagBytes", container.getAcknowledgementLagBytes());
+		InFlightDescriptor inFlight = InFlightDescriptor.of(container);
+		details.put("transactionsInFlight", inFlight.transactions());
+		if (inFlight.ordering() != null) { // lode's dispatcher, not a handler of the application's
+			details.put("changesInFlight", inFlight.changes());
+			if (!inFlight.laneQueueDepths().isEmpty()) {
+				details.put("laneQueueDepths", inFlight.laneQueueDepths());
 			}
 		}
 		long lastChange = container.getLastTransactionMillis();

@@ -1,6 +1,5 @@
 package dev.lode.spring.boot.autoconfigure.metrics;
 
-import dev.lode.core.Lsn;
 import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.listener.WalChangeDispatcher;
 import io.micrometer.core.instrument.Gauge;
@@ -57,12 +56,8 @@ public class LodeDispatchMetrics implements MeterBinder {
 	}
 
 	private double acknowledgementLag() {
-		Lsn received = this.container.getLastReceivedLsn();
-		Lsn acknowledged = this.container.getLastAcknowledgedLsn();
-		if (received == null || acknowledged == null || !received.isAfter(acknowledged)) {
-			return 0;
-		}
-		return received.value() - acknowledged.value();
+		Long lag = this.container.getAcknowledgementLagBytes();
+		return (lag != null) ? lag : 0;
 	}
 
 }
