@@ -6,6 +6,7 @@ import dev.lode.spring.boot.autoconfigure.health.LodeHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 
 /**
  * What the shared tests need from Spring Boot types that moved between Boot 3 and Boot 4 (this is the
@@ -15,6 +16,9 @@ public final class BootLine {
 
 	/** Package prefixes of the health API, for a {@code FilteredClassLoader} that hides it. */
 	public static final String[] HEALTH_PACKAGES = { "org.springframework.boot.health.contributor" };
+
+	/** Spring Boot's Kafka auto-configuration (KafkaTemplate and ProducerFactory from spring.kafka.*). */
+	public static final Class<?> KAFKA_AUTO_CONFIGURATION = KafkaAutoConfiguration.class;
 
 	private BootLine() {
 	}

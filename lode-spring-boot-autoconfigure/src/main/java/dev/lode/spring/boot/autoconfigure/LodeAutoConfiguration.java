@@ -1,12 +1,12 @@
 package dev.lode.spring.boot.autoconfigure;
 
+import java.util.List;
+
 import dev.lode.core.decode.OutputFormat;
 import dev.lode.core.replication.ChangeHandler;
 import dev.lode.core.replication.ReplicationObserver;
 import dev.lode.core.replication.ReplicationSettings;
-import dev.lode.spring.listener.BoundedExponentialBackOff;
 import dev.lode.spring.container.ContainerOptions;
-import dev.lode.spring.listener.DefaultWalChangeErrorHandler;
 import dev.lode.spring.listener.ErrorHandlingChangeHandler;
 import dev.lode.spring.listener.WalChangeDispatcher;
 import dev.lode.spring.listener.WalChangeErrorHandler;
@@ -89,17 +89,14 @@ public class LodeAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WalChangeErrorHandler lodeErrorHandler(LodeProperties properties) {
-		LodeProperties.Retry retry = properties.getListener().getRetry();
-		// the first delivery is an attempt too
-		BackOff backOff = backOff(retry, Math.max(0, retry.getMaxAttempts() - 1));
-		return new DefaultWalChangeErrorHandler(backOff, properties.getListener().getFailureAction());
+		return LodeErrorHandlers.fromProperties(properties);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	WalReplicationContainer lodeReplicationContainer(ReplicationSettings settings, ChangeHandler handler,
 			WalChangeErrorHandler errorHandler, WalChangeListenerFactory listenerFactory, LodeProperties properties,
-			ObjectProvider<ReplicationObserver> observers) {
+			ObjectProvider<ReplicationObserver> observers, ObjectProvider<ListenerTables> listenerTables) {
 		LodeProperties.Reconnect reconnect = properties.getReconnect();
 		BackOff reconnectBackOff = backOff(reconnect,
 				(reconnect.getMaxAttempts() != null) ? reconnect.getMaxAttempts() : Long.MAX_VALUE);
@@ -107,16 +104,18 @@ public class LodeAutoConfiguration {
 				reconnectBackOff, properties.getSlot().getTakeoverInterval());
 		OutputFormat format = properties.outputFormat();
 		String publication = properties.getPgoutput().getPublication();
-		return new WalReplicationContainer(() -> settings.withTables(WatchedTables.of(listenerFactory)),
-				() -> format.create(WatchedTables.of(listenerFactory), publication, settings.slotName()),
+		List<ListenerTables> configuredTables = listenerTables.orderedStream().toList();
+		return new WalReplicationContainer(
+				() -> settings.withTables(WatchedTables.of(listenerFactory, configuredTables)),
+				() -> format.create(WatchedTables.of(listenerFactory, configuredTables), publication,
+						settings.slotName()),
 				// lode's dispatcher applies the error handler itself (on the lane a change runs on)
 				(handler instanceof WalChangeDispatcher) ? handler : new ErrorHandlingChangeHandler(handler, errorHandler),
 				options, observers.orderedStream().toList());
 	}
 
 	private static BackOff backOff(LodeProperties.BackOffSettings settings, long maxAttempts) {
-		return new BoundedExponentialBackOff(settings.getInitialInterval().toMillis(), settings.getMultiplier(),
-				settings.getMaxInterval().toMillis(), maxAttempts);
+		return LodeErrorHandlers.backOff(settings, maxAttempts);
 	}
 
 }

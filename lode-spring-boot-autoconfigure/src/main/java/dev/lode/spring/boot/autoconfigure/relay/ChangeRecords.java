@@ -1,0 +1,119 @@
+package dev.lode.spring.boot.autoconfigure.relay;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.lode.core.ChangeKind;
+import dev.lode.core.WalChange;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The records of table changes: topic {@code <prefix>.<schema>.<table>} (or the configured one), key the row's key
+ * as JSON, value the change in the documented JSON format (version {@value #VERSION}), headers {@code lode.kind},
+ * {@code lode.commit-lsn} and {@code lode.lsn}.
+ *
+ * @since 0.2.0
+ */
+final class ChangeRecords {
+
+	/** The version of the value format; a change of the format that breaks readers increments it. */
+	static final int VERSION = 1;
+
+	static final String KIND_HEADER = "lode.kind";
+
+	static final String COMMIT_LSN_HEADER = "lode.commit-lsn";
+
+	static final String LSN_HEADER = "lode.lsn";
+
+	private final String prefix;
+
+	private final Map<String, String> topics;
+
+	private final String slot;
+
+	private final Map<String, String> resolved = new ConcurrentHashMap<>();
+
+	ChangeRecords(String prefix, Map<String, String> topics, String slot) {
+		this.prefix = prefix;
+		this.topics = Map.copyOf(topics);
+		this.slot = slot;
+	}
+
+	ProducerRecord<byte[], byte[]> toRecord(WalChange change) {
+		RecordHeaders headers = new RecordHeaders();
+		headers.add(KIND_HEADER, utf8(change.kind().name()));
+		headers.add(COMMIT_LSN_HEADER, utf8(change.commitLsn().toString()));
+		headers.add(LSN_HEADER, utf8(change.lsn().toString()));
+		return new ProducerRecord<>(topic(change), null, key(change), value(change), headers);
+	}
+
+	String topic(WalChange change) {
+		return this.resolved.computeIfAbsent(change.qualifiedTable(), (qualified) -> {
+			String configured = this.topics.get(change.schema() + "." + change.table());
+			return (configured != null) ? configured : this.prefix + "." + change.schema() + "." + change.table();
+		});
+	}
+
+	/** @return the row's key as a JSON object, {@code null} when it has none (TRUNCATE, a table without key) */
+	static byte @Nullable [] key(WalChange change) {
+		if (change.kind() == ChangeKind.TRUNCATE) {
+			return null;
+		}
+		List<@Nullable Object> key = change.key();
+		if (key.isEmpty()) {
+			return null;
+		}
+		return RelayJson.write((json) -> RelayJson.writeKey(json, change.keyColumns(), key));
+	}
+
+	byte[] value(WalChange change) {
+		return RelayJson.write((json) -> {
+			json.writeStartObject();
+			json.writeNumberField("version", VERSION);
+			json.writeStringField("kind", change.kind().name());
+			json.writeObjectFieldStart("source");
+			json.writeStringField("schema", change.schema());
+			json.writeStringField("table", change.table());
+			json.writeStringField("slot", this.slot);
+			json.writeEndObject();
+			json.writeObjectFieldStart("transaction");
+			json.writeNumberField("xid", change.xid());
+			json.writeStringField("commitLsn", change.commitLsn().toString());
+			if (change.commitTime() != null) {
+				json.writeStringField("commitTime", change.commitTime().toString());
+			}
+			else {
+				json.writeNullField("commitTime");
+			}
+			json.writeEndObject();
+			json.writeStringField("lsn", change.lsn().toString());
+			List<@Nullable Object> key = change.key();
+			if (key.isEmpty() || change.kind() == ChangeKind.TRUNCATE) {
+				json.writeNullField("key");
+			}
+			else {
+				json.writeFieldName("key");
+				RelayJson.writeKey(json, change.keyColumns(), key);
+			}
+			RelayJson.writeRow(json, "new", change.values());
+			RelayJson.writeRow(json, "old", change.oldValues());
+			if (!change.unchangedColumns().isEmpty()) {
+				json.writeArrayFieldStart("unchanged");
+				for (String column : change.unchangedColumns()) {
+					json.writeString(column);
+				}
+				json.writeEndArray();
+			}
+			json.writeEndObject();
+		});
+	}
+
+	static byte[] utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}
