@@ -9,21 +9,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lode.core.Lsn;
-import dev.lode.spring.boot.autoconfigure.BootLine;
-import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
-import dev.lode.spring.container.ReplicationState;
-import dev.lode.spring.container.WalReplicationContainer;
-import dev.lode.test.TestPostgres;
 import dev.lode.test.WithPostgres;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,37 +19,12 @@ import static org.awaitility.Awaitility.await;
 /**
  * The Kafka relay against a real broker (spring-kafka-test's embedded KRaft broker in this JVM) and a real
  * PostgreSQL: records on the documented topics with the documented keys, values and headers, one key's records in
- * one partition in commit order, the slot never acknowledged past what the broker has not acknowledged, and the
- * outbox.
+ * one partition in commit order, and the outbox (the broker held back: {@link KafkaRelayBrokerDownTests}).
  */
 @WithPostgres
-class KafkaRelayTests {
+class KafkaRelayTests extends RelayTestApps {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
-
-	private TestPostgres pg;
-
-	private String db;
-
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	@BeforeEach
-	void createDatabase() {
-		this.pg = TestPostgres.get();
-		this.db = this.pg.createDatabase("relay");
-		this.pg.execute(this.db,
-				"create table orders (id int primary key, customer text not null, amount numeric(12,2), version int)",
-				"create table customers (name text primary key, vip boolean)",
-				"create table outbox (id uuid primary key, aggregatetype text not null, aggregateid text not null,"
-						+ " type text not null, payload jsonb)");
-	}
-
-	@AfterEach
-	void closeAndDropSlot() {
-		this.contexts.forEach(ConfigurableApplicationContext::close);
-		this.pg.execute(this.db, "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
-				+ " where slot_name = '" + this.db + "' and not active");
-	}
 
 	@Test
 	void changesOfTwoTablesReachTheirTopicsWithTheDocumentedKeysValuesAndHeaders() throws Exception {
@@ -154,40 +117,6 @@ class KafkaRelayTests {
 	}
 
 	@Test
-	void theSlotIsNotAcknowledgedPastATransactionWhoseRecordsTheBrokerHasNotAcknowledged() {
-		ConfigurableApplicationContext context = start("lode.relay.kafka.tables=orders,customers",
-				// the producer notices quickly that the broker is gone and comes back
-				"spring.kafka.producer.properties[reconnect.backoff.max.ms]=200");
-		WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
-		// both topics known to the producer: while the broker is down, it takes the records and holds them
-		sql("insert into customers values ('before', false); insert into orders values (0, 'before', 1, 1)");
-		assertThat(RelayKafka.read(prefix() + ".public.customers", 1)).hasSize(1);
-		String before = this.pg.queryForString(this.db, "select pg_current_wal_lsn()::text");
-		await().atMost(Duration.ofSeconds(20)).until(() -> confirmed().compareTo(Lsn.parse(before)) >= 0);
-
-		RelayKafka.stop();
-		try {
-			String heldFrom = this.pg.queryForString(this.db, "select pg_current_wal_lsn()::text");
-			sql("insert into orders values (1, 'held', 1, 1)");
-			sql("insert into customers values ('after', true)");
-			await().during(Duration.ofSeconds(3))
-				.atMost(Duration.ofSeconds(6))
-				.until(() -> confirmed().compareTo(Lsn.parse(heldFrom)) <= 0);
-			// lode waits (no failure, no reconnect): the relay's send holds its record, or blocks for metadata
-			assertThat(container.getState()).isEqualTo(ReplicationState.STREAMING);
-			assertThat(container.getLastAcknowledgedLsn()).isLessThanOrEqualTo(Lsn.parse(heldFrom));
-		}
-		finally {
-			RelayKafka.start();
-		}
-		String last = this.pg.queryForString(this.db, "select pg_current_wal_lsn()::text");
-		await().atMost(Duration.ofSeconds(60)).until(() -> confirmed().compareTo(Lsn.parse(last)) >= 0);
-		assertThat(container.getTransactionsInFlight()).isZero();
-		assertThat(RelayKafka.read(prefix() + ".public.orders", 2)).as("each record once").hasSize(2);
-		assertThat(RelayKafka.read(prefix() + ".public.customers", 2)).as("each record once").hasSize(2);
-	}
-
-	@Test
 	void outboxRowsInsertedAndDeletedInOneTransactionArriveAsEventsOnTheTopicOfTheirAggregateType()
 			throws Exception {
 		String outboxPrefix = prefix() + "-outbox";
@@ -225,46 +154,6 @@ class KafkaRelayTests {
 		assertThat(this.pg.queryForString(this.db, "select count(*) from outbox")).isEqualTo("0");
 		String last = this.pg.queryForString(this.db, "select pg_current_wal_lsn()::text");
 		await().atMost(Duration.ofSeconds(20)).until(() -> confirmed().compareTo(Lsn.parse(last)) >= 0);
-	}
-
-	private ConfigurableApplicationContext start(String... properties) {
-		List<String> all = new ArrayList<>(List.of("lode.url=" + this.pg.jdbcUrl(this.db),
-				"lode.username=" + this.pg.username(), "lode.password=" + this.pg.password(),
-				"lode.slot.name=" + this.db, "lode.status-interval=500ms", "lode.shutdown.timeout=2s",
-				"spring.kafka.bootstrap-servers=" + RelayKafka.bootstrapServers(), "lode.relay.kafka.enabled=true",
-				"lode.relay.kafka.topic-prefix=" + prefix()));
-		String plugin = System.getProperty("lode.test.plugin");
-		if (plugin != null && !plugin.isBlank()) {
-			all.add("lode.plugin=" + plugin);
-		}
-		all.addAll(List.of(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(RelayApplication.class,
-				BootLine.KAFKA_AUTO_CONFIGURATION)
-			.web(WebApplicationType.NONE)
-			.properties(all.toArray(String[]::new))
-			.run();
-		this.contexts.add(context);
-		return context;
-	}
-
-	/** Topics of this test's database: the broker is shared by the tests. */
-	private String prefix() {
-		return this.db;
-	}
-
-	private void sql(String statements) {
-		this.pg.execute(this.db, statements);
-	}
-
-	private Lsn confirmed() {
-		return Lsn.parse(this.pg.queryForString(this.db,
-				"select confirmed_flush_lsn::text from pg_replication_slots where slot_name = '" + this.db + "'"));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ LodeAutoConfiguration.class, LodeKafkaRelayAutoConfiguration.class })
-	static class RelayApplication {
-
 	}
 
 }
