@@ -41,6 +41,21 @@ class FaultInjectionTest {
 		assertPromiseHeld(List.of("--fault.async=true"), 1000);
 	}
 
+	@Test
+	void everyCommittedRowReachesKafkaThroughTheRelayWhateverFailsTheBrokerIncluded() throws Exception {
+		FaultPlan base = FaultPlan.named(System.getProperty("lode.faults", "short"), seed());
+		FaultPlan plan = base.withBrokerRestarts(base.restarts() + 1);
+		FaultReport report = new FaultDriver(TestPostgres.get(), plan, directory(), System.out, List.of(), true).run();
+		// the topic holds every committed row's insert and update, each partition (so each key) in commit order;
+		// copies are allowed (reported): lode sends again what it had not acknowledged
+		assertThat(report.lost()).as("lost rows\n%s", report).isZero();
+		assertThat(report.problems()).as("problems\n%s", report).isEmpty();
+		assertThat(report.injected(Fault.KILL_CONSUMER)).isEqualTo(plan.kills());
+		assertThat(report.injected(Fault.TERMINATE_WALSENDER)).isEqualTo(plan.terminations());
+		assertThat(report.injected(Fault.RESTART_SERVER)).isEqualTo(plan.restarts());
+		assertThat(report.injected(Fault.RESTART_BROKER)).isEqualTo(plan.brokerRestarts());
+	}
+
 	private static void assertPromiseHeld(List<String> consumerArguments, long redeliveredPerReconnect)
 			throws Exception {
 		FaultPlan plan = FaultPlan.named(System.getProperty("lode.faults", "short"), seed());

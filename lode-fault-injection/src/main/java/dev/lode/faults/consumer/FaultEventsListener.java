@@ -16,6 +16,8 @@ import org.springframework.stereotype.Component;
  * in the ledger. Fails on purpose on a random share of first deliveries: lode retries the change.
  */
 @Component
+// relay mode: lode's Kafka relay is the listener, the topic is the ledger
+@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "fault.relay", havingValue = "false", matchIfMissing = true)
 class FaultEventsListener {
 
 	private final LedgerWriter ledger;

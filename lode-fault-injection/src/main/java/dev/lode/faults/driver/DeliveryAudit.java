@@ -161,7 +161,23 @@ final class DeliveryAudit {
 				}
 			}
 		}
-		for (int id = 1; id <= committed; id++) {
+		countLossesAndDuplicates(r, counts);
+		r.updatesCommitted = updated.size();
+		for (long id : updated) {
+			if (!updatesDelivered.contains(id)) {
+				r.lostUpdates++;
+				example(r.problems, "the update of row " + id + " was never delivered");
+			}
+		}
+		return r;
+	}
+
+	/**
+	 * @param r where to count
+	 * @param counts deliveries by id ({@code counts[id]}, ids from 1)
+	 */
+	static void countLossesAndDuplicates(Result r, int[] counts) {
+		for (int id = 1; id < counts.length; id++) {
 			if (counts[id] == 0) {
 				r.lost++;
 				if (r.lostIds.size() < EXAMPLES) {
@@ -176,14 +192,6 @@ final class DeliveryAudit {
 				}
 			}
 		}
-		r.updatesCommitted = updated.size();
-		for (long id : updated) {
-			if (!updatesDelivered.contains(id)) {
-				r.lostUpdates++;
-				example(r.problems, "the update of row " + id + " was never delivered");
-			}
-		}
-		return r;
 	}
 
 	/**

@@ -53,6 +53,11 @@ public final class FaultDriver {
 
 	private final List<String> extraConsumerArguments;
 
+	/** Relay mode: the consumer relays to this broker, and the topic is audited instead of the ledgers. */
+	private final boolean relayMode;
+
+	private RelayBroker broker;
+
 	private final Random random;
 
 	private final List<ConsumerProcess> runs = new ArrayList<>();
@@ -81,6 +86,21 @@ public final class FaultDriver {
 	 */
 	public FaultDriver(TestPostgres pg, FaultPlan plan, Path parent, PrintStream out,
 			List<String> extraConsumerArguments) {
+		this(pg, plan, parent, out, extraConsumerArguments, false);
+	}
+
+	/**
+	 * @param pg the server
+	 * @param plan the faults (with {@link FaultPlan#withBrokerRestarts broker restarts} in relay mode)
+	 * @param parent where to put this run's directory (ledgers, consumer logs, report)
+	 * @param out where to print progress and the report
+	 * @param extraConsumerArguments further {@code --name=value} arguments of the consumer
+	 * @param relayMode whether the consumer relays the rows with lode's Kafka relay to a broker in this JVM (the
+	 * topic is then audited: every committed id in it, each partition in commit order)
+	 */
+	public FaultDriver(TestPostgres pg, FaultPlan plan, Path parent, PrintStream out,
+			List<String> extraConsumerArguments, boolean relayMode) {
+		this.relayMode = relayMode;
 		this.pg = pg;
 		this.plan = plan;
 		this.out = out;
@@ -107,6 +127,15 @@ public final class FaultDriver {
 					+ ": unset LODE_TEST_JDBC_URL (and stop Docker, or set LODE_TEST_PG_BIN)");
 		}
 		setUp();
+		if (this.relayMode) {
+			this.broker = new RelayBroker();
+			this.broker.createTopic(relayTopic(), 4);
+			log("relay mode: embedded Kafka broker at " + this.broker.bootstrapServers() + ", topic " + relayTopic()
+					+ " (4 partitions)");
+		}
+		else if (this.plan.brokerRestarts() > 0) {
+			throw new IllegalStateException("broker restarts need the relay mode");
+		}
 		RowWriter writer = new RowWriter(this.pg, this.database, this.plan.seed(), this.plan.rowsPerSecond());
 		Thread writerThread = new Thread(writer, "fault-writer");
 		try {
@@ -153,6 +182,9 @@ public final class FaultDriver {
 		}
 		audit();
 		dropSlot();
+		if (this.broker != null) {
+			this.broker.close();
+		}
 		this.report.duration = Duration.ofNanos(System.nanoTime() - this.started);
 		String text = this.report.toString();
 		Files.writeString(this.directory.resolve("report.txt"), text);
@@ -191,6 +223,16 @@ public final class FaultDriver {
 				long pid = terminateWalsender();
 				what = "pg_terminate_backend(" + pid + "), the walsender of " + consumer;
 			}
+			case RESTART_BROKER -> {
+				Duration took = this.broker.restart(Duration.ofMillis(500 + randomMillis(Duration.ofSeconds(3))));
+				what = "stop and start of the Kafka broker (" + took.toMillis() + " ms) under " + consumer;
+				this.report.injected.merge(fault, 1, Integer::sum);
+				Duration recovery = awaitAcknowledgedAfter(what, faultAt);
+				this.report.recoveries.get(fault).add(recovery);
+				log(String.format("fault %d/%d %s: %s; acknowledging again after %d ms", number, total, fault, what,
+						recovery.toMillis()));
+				return;
+			}
 			case RESTART_SERVER -> {
 				this.pg.restart();
 				what = "fast restart of the server (" + Duration.ofNanos(System.nanoTime() - faultAt).toMillis()
@@ -223,6 +265,28 @@ public final class FaultDriver {
 		}
 		log(String.format("fault %d/%d %s: %s; streaming again after %d ms at %s%s", number, total, fault, what,
 				recovery.toMillis(), resumedAt, position));
+	}
+
+	/**
+	 * Relay mode, after the broker came back: waits until the slot confirmed the WAL position of now, so the
+	 * records the consumer had in flight reached the broker and lode acknowledged them.
+	 */
+	private Duration awaitAcknowledgedAfter(String what, long since) throws InterruptedException {
+		Lsn now = Lsn.parse(this.pg.queryForString(this.database, "select pg_current_wal_lsn()::text"));
+		long deadline = System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
+		while (confirmedFlushLsn().compareTo(now) < 0) {
+			checkConsumer();
+			if (System.nanoTime() - deadline > 0) {
+				throw new FaultRunException("lode did not acknowledge " + now + " within " + RECOVERY_TIMEOUT.toSeconds()
+						+ " s after " + what + "; " + diagnosis());
+			}
+			Thread.sleep(20);
+		}
+		return Duration.ofNanos(System.nanoTime() - since);
+	}
+
+	private String relayTopic() {
+		return this.slot + ".public.fault_events";
 	}
 
 	/** Terminates the slot's walsender; returns its pid. */
@@ -369,6 +433,14 @@ public final class FaultDriver {
 				"--lode.shutdown.timeout=2s", "--lode.heartbeat.interval=2s",
 				"--fault.listener-failure-rate=" + this.plan.listenerFailureRate(),
 				"--fault.seed=" + (this.plan.seed() + run), "--fault.parent-pid=" + ProcessHandle.current().pid()));
+		if (this.relayMode) {
+			arguments.addAll(List.of("--fault.relay=true", "--lode.relay.kafka.enabled=true",
+					"--lode.relay.kafka.tables=fault_events", "--lode.relay.kafka.topic-prefix=" + this.slot,
+					"--spring.kafka.bootstrap-servers=" + this.broker.bootstrapServers(),
+					// the consumer knows the broker is down within a second or two (not the default 60 s)
+					"--spring.kafka.producer.properties[max.block.ms]=2000",
+					"--spring.kafka.producer.properties[reconnect.backoff.max.ms]=500"));
+		}
 		arguments.addAll(this.extraConsumerArguments);
 		ConsumerProcess consumer = ConsumerProcess.start(run, this.directory, arguments,
 				Map.of("LODE_PASSWORD", this.pg.password()));
@@ -411,6 +483,19 @@ public final class FaultDriver {
 			if (!id.isBlank()) {
 				updated.add(Long.valueOf(id.trim()));
 			}
+		}
+		if (this.relayMode) {
+			DeliveryAudit.Result topic = TopicAudit.audit(this.report.committedRows, this.broker.readAll(relayTopic()),
+					updated);
+			topic.runs = ledgers.size();
+			for (List<LedgerRecord> ledger : ledgers) {
+				for (LedgerRecord record : ledger) {
+					topic.sessions += record.isSessionStart() ? 1 : 0;
+					topic.reconnects += (record.type() == 'r') ? 1 : 0;
+				}
+			}
+			this.report.audit = topic;
+			return;
 		}
 		this.report.audit = DeliveryAudit.audit(this.report.committedRows, ledgers, this.sessionCauses,
 				inCommitOrder(), updated);

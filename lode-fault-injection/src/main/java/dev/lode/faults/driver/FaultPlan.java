@@ -20,9 +20,25 @@ import java.util.Random;
  * least this many)
  * @param maxPause longest random pause between the consumer's recovery from one fault and the next fault
  * @param seed the random seed of the schedule, the pauses, the transaction sizes and the listener failures
+ * @param brokerRestarts stops and restarts of the Kafka broker (relay mode only, see {@link #withBrokerRestarts})
  */
 public record FaultPlan(String name, int kills, int terminations, int restarts, double listenerFailureRate,
-		int rowsPerSecond, long minRows, Duration maxPause, long seed) {
+		int rowsPerSecond, long minRows, Duration maxPause, long seed, int brokerRestarts) {
+
+	/** A plan without broker restarts. */
+	public FaultPlan(String name, int kills, int terminations, int restarts, double listenerFailureRate,
+			int rowsPerSecond, long minRows, Duration maxPause, long seed) {
+		this(name, kills, terminations, restarts, listenerFailureRate, rowsPerSecond, minRows, maxPause, seed, 0);
+	}
+
+	/**
+	 * @param count stops and restarts of the Kafka broker the consumer relays to
+	 * @return this plan, for the relay mode, with that many broker restarts
+	 */
+	public FaultPlan withBrokerRestarts(int count) {
+		return new FaultPlan(this.name + "-relay", this.kills, this.terminations, this.restarts,
+				this.listenerFailureRate, this.rowsPerSecond, this.minRows, this.maxPause, this.seed, count);
+	}
 
 	/** The CI version: 5 kills, 5 walsender terminations, 2 server restarts. */
 	public static FaultPlan shortPlan(long seed) {
@@ -60,6 +76,9 @@ public record FaultPlan(String name, int kills, int terminations, int restarts, 
 		for (int i = 0; i < this.restarts; i++) {
 			faults.add(Fault.RESTART_SERVER);
 		}
+		for (int i = 0; i < this.brokerRestarts; i++) {
+			faults.add(Fault.RESTART_BROKER);
+		}
 		Collections.shuffle(faults, new Random(this.seed));
 		return faults;
 	}
@@ -74,7 +93,10 @@ public record FaultPlan(String name, int kills, int terminations, int restarts, 
 		TERMINATE_WALSENDER,
 
 		/** {@code pg_ctl -m fast -w restart} of the server. */
-		RESTART_SERVER;
+		RESTART_SERVER,
+
+		/** Relay mode: the Kafka broker the consumer relays to stops and starts again (same port, same data). */
+		RESTART_BROKER;
 
 		/** @return the name reports use, e.g. {@code kill-consumer} */
 		public String label() {

@@ -130,6 +130,9 @@ public final class FaultReport {
 		sb.append("  faults: kill -9 of the consumer=").append(this.injected.get(Fault.KILL_CONSUMER))
 			.append(" walsender terminations=").append(this.injected.get(Fault.TERMINATE_WALSENDER))
 			.append(" server restarts=").append(this.injected.get(Fault.RESTART_SERVER));
+		if (this.plan.brokerRestarts() > 0) {
+			sb.append(" broker restarts=").append(this.injected.get(Fault.RESTART_BROKER));
+		}
 		if (this.audit != null) {
 			sb.append(" transient listener failures=").append(this.audit.injectedFailures);
 		}
