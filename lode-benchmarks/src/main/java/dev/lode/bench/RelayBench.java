@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -92,43 +93,71 @@ public final class RelayBench {
 		arguments.addAll(List.of(args).subList(Math.min(2, args.length), args.length));
 		Bench.log("relay arguments beyond the connection: " + arguments.subList(5, arguments.size()));
 		ConfigurableApplicationContext context = app.run(arguments.toArray(String[]::new));
-		double relay;
+		double[] relay;
+		Map<String, String> relayCpu;
 		try {
+			String walsender = pg.query("select active_pid from pg_replication_slots where slot_name = 'b_relay'");
+			Map<String, Long> processes = (walsender != null)
+					? Map.of(CpuAccount.WALSENDER, Long.parseLong(walsender)) : Map.of();
+			Map<String, Long> before = CpuAccount.snapshot(processes);
 			relay = measure(servers, "relay.public.bench", changes);
+			relayCpu = CpuAccount.perThousand(before, CpuAccount.snapshot(processes), changes);
 		}
 		finally {
 			context.close();
 		}
-		Bench.log(String.format("relay: %,.0f changes/s acknowledged", relay));
+		Bench.log(String.format("relay: %,.0f changes/s acknowledged (warm: %,.0f)", relay[0], relay[1]));
 
 		Path file = out.resolve("records.bin");
 		int written = dump(servers, "relay.public.bench", file);
 		List<ProducerRecord<byte[], byte[]>> records = load(file, "bare.bench");
 		Bench.log("bare producer: " + written + " records from " + file + " (" + Files.size(file) / 1024 / 1024
 				+ " MiB)");
-		double bare;
+		double[] bare;
+		Map<String, String> bareCpu;
 		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(servers))) {
-			Thread sender = new Thread(() -> records.forEach((record) -> producer.send(record)), "bare-sender");
+			CountDownLatch counted = new CountDownLatch(1);
+			Thread sender = new Thread(() -> {
+				records.forEach((record) -> producer.send(record));
+				// alive until its CPU time is read: an ended thread leaves /proc/self/task
+				awaitUninterruptibly(counted);
+			}, "bare-sender");
+			Map<String, Long> before = CpuAccount.snapshot(Map.of());
 			sender.start();
 			bare = measure(servers, "bare.bench", records.size());
+			bareCpu = CpuAccount.perThousand(before, CpuAccount.snapshot(Map.of()), records.size());
+			counted.countDown();
 			sender.join();
 		}
-		Bench.log(String.format("bare KafkaProducer: %,.0f records/s acknowledged", bare));
-		String report = String.format("| sender | changes/s acknowledged |%n|---|---:|%n| lode relay (pgoutput, %,d"
-				+ " changes in 1,000-row transactions) | %,.0f |%n| bare KafkaProducer, same records from a file | %,.0f |%n"
-				+ "| ratio | %.2f |%n", changes, relay, bare, relay / bare);
+		Bench.log(String.format("bare KafkaProducer: %,.0f records/s acknowledged (warm: %,.0f)", bare[0], bare[1]));
+		String report = String.format("| sender | changes/s acknowledged, whole run | the last two thirds (warm) |%n"
+				+ "|---|---:|---:|%n| lode relay (pgoutput, %,d changes in 1,000-row transactions) | %,.0f | %,.0f |%n"
+				+ "| bare KafkaProducer, same records from a file | %,.0f | %,.0f |%n| ratio | %.2f | %.2f |%n", changes,
+				relay[0], relay[1], bare[0], bare[1], relay[0] / bare[0], relay[1] / bare[1]);
+		StringBuilder cpu = new StringBuilder(String.format(
+				"%n| CPU ms per 1,000 records (whole phase) | lode relay | bare KafkaProducer |%n|---|---:|---:|%n"));
+		for (String role : relayCpu.keySet()) {
+			cpu.append(String.format("| %s | %s | %s |%n", role, relayCpu.get(role), bareCpu.getOrDefault(role, "0.0")));
+		}
+		report = report + cpu;
 		Files.writeString(out.resolve("relay.md"), report);
 		Bench.log("\n" + report);
 		pg.dropSlots();
 		broker.close();
 	}
 
-	/** Polls the topic's end offsets; returns records per second from the first record seen to the last. */
-	private static double measure(String servers, String topic, int expected) throws InterruptedException {
+	/**
+	 * Polls the topic's end offsets every 10 ms until {@code expected} records are there.
+	 * @return records per second from the first record seen to the last ({@code [0]}), and from the moment a third
+	 * of them were there to the last ({@code [1]}: warm, without the JIT compiling the path and the clients' start)
+	 */
+	private static double[] measure(String servers, String topic, int expected) throws InterruptedException {
 		try (KafkaConsumer<byte[], byte[]> consumer = consumer(servers)) {
 			List<TopicPartition> partitions = partitions(consumer, topic);
 			long first = 0;
 			long firstCount = 0;
+			long warm = 0;
+			long warmCount = 0;
 			long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
 			while (System.nanoTime() < deadline) {
 				long count = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
@@ -137,12 +166,26 @@ public final class RelayBench {
 					first = now;
 					firstCount = count;
 				}
+				if (count >= expected / 3 && warm == 0) {
+					warm = now;
+					warmCount = count;
+				}
 				if (count >= expected) {
-					return (count - firstCount) / ((now - first) / 1e9);
+					return new double[] { (count - firstCount) / ((now - first) / 1e9),
+							(count - warmCount) / ((now - warm) / 1e9) };
 				}
 				Thread.sleep(10);
 			}
 			throw new IllegalStateException(topic + ": timed out");
+		}
+	}
+
+	private static void awaitUninterruptibly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -91,7 +91,12 @@ public record Lsn(long value) implements Comparable<Lsn> {
 
 	@Override
 	public String toString() {
-		return String.format(Locale.ROOT, "%X/%X", this.value >>> 32, this.value & 0xFFFFFFFFL);
+		// PostgreSQL's %X/%X, without Formatter: a relay writes two LSNs per change
+		return upperHex(this.value >>> 32) + "/" + upperHex(this.value & 0xFFFFFFFFL);
+	}
+
+	private static String upperHex(long half) {
+		return Long.toHexString(half).toUpperCase(Locale.ROOT);
 	}
 
 }

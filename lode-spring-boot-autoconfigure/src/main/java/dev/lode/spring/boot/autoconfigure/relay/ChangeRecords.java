@@ -1,11 +1,13 @@
 package dev.lode.spring.boot.autoconfigure.relay;
 
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.lode.core.ChangeKind;
+import dev.lode.core.Lsn;
 import dev.lode.core.WalChange;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -37,6 +39,9 @@ final class ChangeRecords {
 
 	private final Map<String, String> resolved = new ConcurrentHashMap<>();
 
+	/** The texts of the last transaction seen: a transaction's changes share them (read from any lane). */
+	private volatile @Nullable Commit lastCommit;
+
 	ChangeRecords(String prefix, Map<String, String> topics, String slot) {
 		this.prefix = prefix;
 		this.topics = Map.copyOf(topics);
@@ -46,7 +51,7 @@ final class ChangeRecords {
 	ProducerRecord<byte[], byte[]> toRecord(WalChange change) {
 		RecordHeaders headers = new RecordHeaders();
 		headers.add(KIND_HEADER, utf8(change.kind().name()));
-		headers.add(COMMIT_LSN_HEADER, utf8(change.commitLsn().toString()));
+		headers.add(COMMIT_LSN_HEADER, commit(change).lsnBytes());
 		headers.add(LSN_HEADER, utf8(change.lsn().toString()));
 		return new ProducerRecord<>(topic(change), null, key(change), value(change), headers);
 	}
@@ -82,9 +87,10 @@ final class ChangeRecords {
 			json.writeEndObject();
 			json.writeObjectFieldStart("transaction");
 			json.writeNumberField("xid", change.xid());
-			json.writeStringField("commitLsn", change.commitLsn().toString());
-			if (change.commitTime() != null) {
-				json.writeStringField("commitTime", change.commitTime().toString());
+			Commit commit = commit(change);
+			json.writeStringField("commitLsn", commit.lsn());
+			if (commit.time() != null) {
+				json.writeStringField("commitTime", commit.time());
 			}
 			else {
 				json.writeNullField("commitTime");
@@ -110,6 +116,25 @@ final class ChangeRecords {
 			}
 			json.writeEndObject();
 		});
+	}
+
+	private Commit commit(WalChange change) {
+		Commit commit = this.lastCommit;
+		if (commit == null || !commit.commitLsn().equals(change.commitLsn())) {
+			commit = new Commit(change.commitLsn(), change.commitTime());
+			this.lastCommit = commit;
+		}
+		return commit;
+	}
+
+	/** The commit LSN's text and bytes and the commit time's text, made once per transaction. */
+	private record Commit(Lsn commitLsn, String lsn, byte[] lsnBytes, @Nullable String time) {
+
+		Commit(Lsn commitLsn, @Nullable OffsetDateTime commitTime) {
+			this(commitLsn, commitLsn.toString(), utf8(commitLsn.toString()),
+					(commitTime != null) ? commitTime.toString() : null);
+		}
+
 	}
 
 	static byte[] utf8(String text) {

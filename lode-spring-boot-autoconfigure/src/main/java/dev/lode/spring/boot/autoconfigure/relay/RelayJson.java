@@ -26,12 +26,16 @@ final class RelayJson {
 
 	private static final JsonFactory FACTORY = new JsonFactory();
 
+	/** One buffer per sending thread, reset for each document (a change's JSON is written, copied and sent). */
+	private static final ThreadLocal<ByteArrayBuilder> BUFFERS = ThreadLocal.withInitial(() -> new ByteArrayBuilder(1024));
+
 	private RelayJson() {
 	}
 
 	/** Writes one document into bytes. */
 	static byte[] write(Body body) {
-		ByteArrayBuilder bytes = new ByteArrayBuilder(256);
+		ByteArrayBuilder bytes = BUFFERS.get();
+		bytes.reset();
 		try (JsonGenerator json = FACTORY.createGenerator(bytes)) {
 			body.write(json);
 		}
