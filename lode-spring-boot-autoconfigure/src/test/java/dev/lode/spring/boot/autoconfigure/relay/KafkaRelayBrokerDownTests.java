@@ -29,7 +29,7 @@ class KafkaRelayBrokerDownTests extends RelayTestApps {
 		WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
 		// acknowledged before the broker stops
 		sql("insert into customers values ('before', false); insert into orders values (0, 'before', 1, 1)");
-		assertThat(RelayKafka.read(prefix() + ".public.customers", 1)).hasSize(1);
+		assertThat(RelayKafka.read(bootstrapServers(), prefix() + ".public.customers", 1)).hasSize(1);
 		String before = this.pg.queryForString(this.db, "select pg_current_wal_lsn()::text");
 		await().atMost(Duration.ofSeconds(20)).until(() -> confirmed().compareTo(Lsn.parse(before)) >= 0);
 
@@ -51,8 +51,16 @@ class KafkaRelayBrokerDownTests extends RelayTestApps {
 		String last = this.pg.queryForString(this.db, "select pg_current_wal_lsn()::text");
 		await().atMost(Duration.ofSeconds(60)).until(() -> confirmed().compareTo(Lsn.parse(last)) >= 0);
 		assertThat(container.getTransactionsInFlight()).isZero();
-		assertThat(RelayKafka.read(prefix() + ".public.orders", 2)).as("each record once").hasSize(2);
-		assertThat(RelayKafka.read(prefix() + ".public.customers", 2)).as("each record once").hasSize(2);
+		assertThat(RelayKafka.read(bootstrapServers(), prefix() + ".public.orders", 2)).as("each record once")
+			.hasSize(2);
+		assertThat(RelayKafka.read(bootstrapServers(), prefix() + ".public.customers", 2)).as("each record once")
+			.hasSize(2);
+	}
+
+	/** The embedded broker, whatever the other relay tests use: this test stops and starts it. */
+	@Override
+	protected String bootstrapServers() {
+		return RelayKafka.controllableBootstrapServers();
 	}
 
 }

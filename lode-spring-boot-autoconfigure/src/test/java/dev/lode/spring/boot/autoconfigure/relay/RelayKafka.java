@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
+import dev.lode.test.DockerEngine;
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -19,17 +20,44 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * One embedded KRaft broker (spring-kafka-test, in the test JVM) for the relay tests, and what they do with it:
- * create topics, hold acknowledgements back, read topics.
+ * The Kafka broker of the relay tests, and what they do with it: create topics, hold acknowledgements back, read
+ * topics. Like lode's PostgreSQL fixture it takes, in this order: a broker named by the environment
+ * ({@value #ENV}, bootstrap servers), a Testcontainers Kafka ({@value #IMAGE}) when a Docker engine answers, or
+ * spring-kafka-test's embedded KRaft broker in the test JVM (no Docker; what CI uses). The tests that stop and
+ * start the broker always use the embedded one ({@link #controllableBootstrapServers()}).
  */
 final class RelayKafka {
 
+	static final String ENV = "LODE_TEST_KAFKA_BOOTSTRAP_SERVERS";
+
+	static final String IMAGE = "apache/kafka:4.1.1";
+
 	private static EmbeddedKafkaKraftBroker broker;
+
+	private static String servers;
 
 	private RelayKafka() {
 	}
 
+	/** The broker of the relay tests (the environment's, a container's or the embedded one). */
 	static synchronized String bootstrapServers() {
+		if (servers == null) {
+			String configured = System.getenv(ENV);
+			if (configured != null && !configured.isBlank()) {
+				servers = configured;
+			}
+			else if (DockerEngine.answers()) {
+				servers = KafkaContainers.start(IMAGE);
+			}
+			else {
+				servers = controllableBootstrapServers();
+			}
+		}
+		return servers;
+	}
+
+	/** The embedded broker, which {@link #stop()} and {@link #start()} control. */
+	static synchronized String controllableBootstrapServers() {
 		if (broker == null) {
 			// a fixed port: a broker that stopped and starts again (stop, start) is found there again
 			EmbeddedKafkaKraftBroker started = new EmbeddedKafkaKraftBroker(1, 1).kafkaPorts(freePort());
@@ -78,8 +106,13 @@ final class RelayKafka {
 
 	/** Reads a topic from the start until it has at least {@code count} records (or 60 s passed). */
 	static List<ConsumerRecord<String, String>> read(String topic, int count) {
+		return read(bootstrapServers(), topic, count);
+	}
+
+	/** Reads a topic of the given broker from the start until it has at least {@code count} records (or 60 s). */
+	static List<ConsumerRecord<String, String>> read(String bootstrapServers, String topic, int count) {
 		Properties properties = new Properties();
-		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
 		properties.put(ConsumerConfig.GROUP_ID_CONFIG, "relay-test-" + System.nanoTime());
 		properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

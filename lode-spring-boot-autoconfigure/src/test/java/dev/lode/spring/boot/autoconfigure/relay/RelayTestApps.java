@@ -52,7 +52,7 @@ abstract class RelayTestApps {
 		List<String> all = new ArrayList<>(List.of("lode.url=" + this.pg.jdbcUrl(this.db),
 				"lode.username=" + this.pg.username(), "lode.password=" + this.pg.password(),
 				"lode.slot.name=" + this.db, "lode.status-interval=500ms", "lode.shutdown.timeout=2s",
-				"spring.kafka.bootstrap-servers=" + RelayKafka.bootstrapServers(), "lode.relay.kafka.enabled=true",
+				"spring.kafka.bootstrap-servers=" + bootstrapServers(), "lode.relay.kafka.enabled=true",
 				"lode.relay.kafka.topic-prefix=" + prefix()));
 		String plugin = System.getProperty("lode.test.plugin");
 		if (plugin != null && !plugin.isBlank()) {
@@ -66,6 +66,11 @@ abstract class RelayTestApps {
 			.run();
 		this.contexts.add(context);
 		return context;
+	}
+
+	/** The broker the relay sends to. */
+	protected String bootstrapServers() {
+		return RelayKafka.bootstrapServers();
 	}
 
 	/** Topics of this test's database: the broker is shared by the tests. */
