@@ -17,6 +17,15 @@ public enum ChangeKind {
 	DELETE,
 
 	/** A table was truncated (no row values). */
-	TRUNCATE
+	TRUNCATE,
+
+	/**
+	 * A row read from the table by a snapshot, not a change: {@link WalChange#values()} is the whole row, and
+	 * {@link WalChange#snapshot()} says which snapshot read it. Listeners receive it like an INSERT (records and
+	 * POJOs bind the same way); see the snapshot section of the README for when it arrives relative to the
+	 * changes of the same row.
+	 * @since 0.2.0
+	 */
+	SNAPSHOT
 
 }

@@ -64,6 +64,8 @@ public final class WalChange {
 
 	private List<String> keyColumns = List.of();
 
+	private @Nullable SnapshotMarker snapshot;
+
 	/**
 	 * Creates a change. The maps are copied.
 	 * @param schema the schema name
@@ -200,6 +202,68 @@ public final class WalChange {
 	}
 
 	/**
+	 * A {@link ChangeKind#SNAPSHOT} row: a row read from the table, delivered as a change of the transaction
+	 * that closed its read (its {@link #commitLsn()} is that transaction's).
+	 * @param schema the schema name
+	 * @param table the table name
+	 * @param values the whole row by column name, in column order (adopted)
+	 * @param columnTypes PostgreSQL type names by column name (adopted)
+	 * @param transaction the transaction the row is delivered with
+	 * @param lsn the position of the read's closing watermark (or of the consistent point)
+	 * @param keyColumns the primary key's columns, in key order (adopted)
+	 * @param marker the snapshot that read the row
+	 * @return the change
+	 * @since 0.2.0
+	 */
+	public static WalChange snapshotRow(String schema, String table, Map<String, @Nullable Object> values,
+			Map<String, String> columnTypes, TransactionInfo transaction, Lsn lsn, List<String> keyColumns,
+			SnapshotMarker marker) {
+		WalChange change = new WalChange(schema, table, ChangeKind.SNAPSHOT, values, Collections.emptyMap(),
+				columnTypes, transaction, lsn, Collections.emptyMap(), Collections.emptyMap(), Collections.emptySet(),
+				true);
+		change.keyColumns = keyColumns;
+		change.snapshot = Objects.requireNonNull(marker, "marker");
+		return change;
+	}
+
+	/**
+	 * This UPDATE with its unchanged TOASTed columns filled from a copy of the row read before it (a snapshot's
+	 * buffered row): the columns {@code row} has are no longer {@link #unchangedColumns() unchanged}.
+	 * @param row the row's values before this change
+	 * @return the completed change, or this one when there is nothing to fill
+	 * @since 0.2.0
+	 */
+	public WalChange withUnchangedFrom(Map<String, @Nullable Object> row) {
+		if (this.unchangedColumns.isEmpty()) {
+			return this;
+		}
+		Map<String, @Nullable Object> filled = new LinkedHashMap<>(this.values);
+		Set<String> stillUnchanged = new LinkedHashSet<>();
+		for (String column : this.unchangedColumns) {
+			if (row.containsKey(column)) {
+				filled.put(column, row.get(column));
+			}
+			else {
+				stillUnchanged.add(column);
+			}
+		}
+		WalChange change = new WalChange(this.schema, this.table, this.kind, filled,
+				new LinkedHashMap<>(this.oldValues), new LinkedHashMap<>(this.columnTypes), this.transaction, this.lsn,
+				new LinkedHashMap<>(this.rawValues), new LinkedHashMap<>(this.rawOldValues), stillUnchanged, true);
+		change.keyColumns = this.keyColumns;
+		change.snapshot = this.snapshot;
+		return change;
+	}
+
+	/**
+	 * @return for a {@link ChangeKind#SNAPSHOT} row, the snapshot that read it; {@code null} for a change
+	 * @since 0.2.0
+	 */
+	public @Nullable SnapshotMarker snapshot() {
+		return this.snapshot;
+	}
+
+	/**
 	 * @return the columns that identify a row of the table (its primary key, or with pgoutput its replica
 	 * identity index), in key order; empty when the table has none (or {@code REPLICA IDENTITY FULL} without
 	 * the plugin naming a key) or the change was not made by a decoder
@@ -273,7 +337,7 @@ public final class WalChange {
 		return this.kind;
 	}
 
-	/** @return the new row's values by column name (unmodifiable, in column order) */
+	/** @return the new row's values by column name (unmodifiable, in column order; the whole row for SNAPSHOT) */
 	public Map<String, @Nullable Object> values() {
 		return this.values;
 	}

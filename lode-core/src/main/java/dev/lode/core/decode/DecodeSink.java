@@ -44,4 +44,16 @@ public interface DecodeSink {
 	 */
 	void message(Lsn lsn, String prefix, String content) throws Exception;
 
+	/**
+	 * A transactional logical message ({@code pg_logical_emit_message(true, ...)}) of the current transaction,
+	 * delivered where the plugin puts it (between the transaction's begin and commit). Ignored by default.
+	 * @param lsn its position
+	 * @param prefix the message prefix
+	 * @param content the message content
+	 * @throws Exception if handling failed
+	 * @since 0.2.0
+	 */
+	default void transactionalMessage(Lsn lsn, String prefix, String content) throws Exception {
+	}
+
 }

@@ -321,6 +321,9 @@ public final class PgOutputDecoder implements WalDecoder {
 		if (!transactional) {
 			sink.message(lsn, prefix, content);
 		}
+		else {
+			sink.transactionalMessage(lsn, prefix, content);
+		}
 	}
 
 	@Override

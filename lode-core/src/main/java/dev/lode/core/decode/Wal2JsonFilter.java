@@ -92,6 +92,8 @@ public final class Wal2JsonFilter {
 			options.put("add-tables", String.join(",", this.tables));
 		}
 		Set<ChangeKind> available = EnumSet.allOf(ChangeKind.class);
+		// snapshot rows are read from the tables, never decoded: wal2json has no such action
+		available.remove(ChangeKind.SNAPSHOT);
 		if (formatVersion == 1) {
 			available.remove(ChangeKind.TRUNCATE);
 		}

@@ -176,6 +176,10 @@ public final class Wal2JsonV1Decoder implements WalDecoder {
 					sink.message(messageLsn, (change.prefix != null) ? change.prefix : "",
 							(change.content != null) ? change.content : "");
 				}
+				else {
+					sink.transactionalMessage(messageLsn, (change.prefix != null) ? change.prefix : "",
+							(change.content != null) ? change.content : "");
+				}
 				continue;
 			}
 			if (tx == null) {

@@ -118,6 +118,10 @@ public final class Wal2JsonV2Decoder implements WalDecoder {
 				if (!m.transactional) {
 					sink.message(messageLsn, nonNull(m.prefix), nonNull(m.content));
 				}
+				else {
+					sink.transactionalMessage((m.lsn != null) ? m.lsn : messageLsn, nonNull(m.prefix),
+							nonNull(m.content));
+				}
 			}
 			default -> throw new WalDecodeException("wal2json v2: unknown action '" + m.action + "' at " + messageLsn);
 		}

@@ -3,6 +3,7 @@ package dev.lode.core.replication;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import dev.lode.core.Lsn;
 import dev.lode.core.TransactionInfo;
 import dev.lode.core.WalChange;
 
@@ -53,6 +54,30 @@ public interface ChangeHandler {
 	default CompletionStage<?> commitAsync(TransactionInfo transaction) throws Exception {
 		commit(transaction);
 		return COMPLETED;
+	}
+
+	/**
+	 * A transactional logical message of the current transaction ({@code pg_logical_emit_message(true, ...)}),
+	 * between {@link #begin} and {@link #commitAsync}; lode's snapshots use them as watermarks. Ignored by
+	 * default.
+	 * @param transaction the transaction it belongs to
+	 * @param lsn its position
+	 * @param prefix the message prefix
+	 * @param content the message content
+	 * @throws Exception to stop the stream without acknowledging
+	 * @since 0.2.0
+	 */
+	default void message(TransactionInfo transaction, Lsn lsn, String prefix, String content) throws Exception {
+	}
+
+	/**
+	 * The replication thread is between transactions (after a commit, or while the stream is idle): a handler
+	 * may do short work here that must not overlap a transaction, such as reading a snapshot chunk. The stream
+	 * is not read meanwhile, and status updates go on. Does nothing by default.
+	 * @throws Exception to stop the stream
+	 * @since 0.2.0
+	 */
+	default void betweenTransactions() throws Exception {
 	}
 
 	/**

@@ -149,6 +149,8 @@ public final class PublicationManager {
 		if (watched.isEmpty()) {
 			kinds.addAll(EnumSet.allOf(ChangeKind.class));
 		}
+		// snapshot rows are read from the tables, not published
+		kinds.remove(ChangeKind.SNAPSHOT);
 		return new Needed(all, all ? List.of() : new ArrayList<>(tables), kinds);
 	}
 

@@ -263,6 +263,9 @@ public final class ReplicationLoop {
 			finally {
 				this.busy.exit();
 			}
+			if (!this.inTransaction) {
+				betweenTransactions();
+			}
 			if (this.forcePending && System.nanoTime() - this.lastForce > BUSY_FORCE_NANOS) {
 				// while catching up, report acknowledgements every second, not only every status interval,
 				// so that a crash redelivers less
@@ -301,6 +304,7 @@ public final class ReplicationLoop {
 
 	private void onIdle(PGReplicationStream stream) throws SQLException {
 		if (!this.inTransaction) {
+			betweenTransactions();
 			Lsn serverPosition = Lsn.of(stream.getLastReceiveLSN().asLong());
 			this.observer.serverPosition(serverPosition);
 			synchronized (this.ledger) {
@@ -322,6 +326,23 @@ public final class ReplicationLoop {
 			sendStatus(stream);
 			this.lastForce = now;
 			this.forcePending = false;
+		}
+	}
+
+	/** Lets the handler work between transactions (snapshot chunks); the status keeper sees the thread busy. */
+	private void betweenTransactions() {
+		this.busy.enter();
+		try {
+			this.handler.betweenTransactions();
+		}
+		catch (RuntimeException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new ChangeHandlingException(ex);
+		}
+		finally {
+			this.busy.exit();
 		}
 	}
 
@@ -472,9 +493,12 @@ public final class ReplicationLoop {
 
 		private int changes;
 
+		private @Nullable TransactionInfo transaction;
+
 		@Override
 		public void begin(TransactionInfo transaction) {
 			ReplicationLoop.this.inTransaction = true;
+			this.transaction = transaction;
 			this.changes = 0;
 			try {
 				ReplicationLoop.this.handler.begin(transaction);
@@ -515,6 +539,20 @@ public final class ReplicationLoop {
 				ledger.add(endLsn, completion);
 			}
 			completion.whenComplete((result, failure) -> acknowledgeCompleted());
+		}
+
+		@Override
+		public void transactionalMessage(Lsn lsn, String prefix, String content) {
+			TransactionInfo current = this.transaction;
+			if (current == null || !ReplicationLoop.this.inTransaction) {
+				return;
+			}
+			try {
+				ReplicationLoop.this.handler.message(current, lsn, prefix, content);
+			}
+			catch (Exception ex) {
+				throw new ChangeHandlingException(ex);
+			}
 		}
 
 		@Override

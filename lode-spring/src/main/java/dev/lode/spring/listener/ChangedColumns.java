@@ -37,7 +37,7 @@ public final class ChangedColumns {
 	 */
 	public static Set<String> of(WalChange change) {
 		return switch (change.kind()) {
-			case INSERT -> Collections.unmodifiableSet(change.values().keySet());
+			case INSERT, SNAPSHOT -> Collections.unmodifiableSet(change.values().keySet());
 			case DELETE -> Collections.unmodifiableSet(change.oldValues().keySet());
 			case TRUNCATE -> Set.of();
 			case UPDATE -> updated(change);
@@ -51,7 +51,7 @@ public final class ChangedColumns {
 	 */
 	public static boolean isChanged(WalChange change, String column) {
 		return switch (change.kind()) {
-			case INSERT -> change.values().containsKey(column);
+			case INSERT, SNAPSHOT -> change.values().containsKey(column);
 			case DELETE -> change.oldValues().containsKey(column);
 			case TRUNCATE -> false;
 			case UPDATE -> change.values().containsKey(column) && change.oldValues().containsKey(column)

@@ -4,6 +4,9 @@ import java.util.List;
 
 import dev.lode.core.decode.OutputFormat;
 import dev.lode.core.replication.ChangeHandler;
+import dev.lode.core.replication.PgConnector;
+import dev.lode.core.snapshot.SnapshotCoordinator;
+import dev.lode.spring.container.LodeSnapshots;
 import dev.lode.core.replication.ReplicationObserver;
 import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.spring.container.ContainerOptions;
@@ -94,8 +97,29 @@ public class LodeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WalReplicationContainer lodeReplicationContainer(ReplicationSettings settings, ChangeHandler handler,
+	SnapshotCoordinator lodeSnapshotCoordinator(ReplicationSettings settings, ChangeHandler handler,
 			WalChangeErrorHandler errorHandler, WalChangeListenerFactory listenerFactory, LodeProperties properties,
+			ObjectProvider<ListenerTables> listenerTables) {
+		// lode's dispatcher applies the error handler itself (on the lane a change runs on)
+		ChangeHandler delegate = (handler instanceof WalChangeDispatcher) ? handler
+				: new ErrorHandlingChangeHandler(handler, errorHandler);
+		LodeProperties.Snapshot snapshot = properties.getSnapshot();
+		List<ListenerTables> configuredTables = listenerTables.orderedStream().toList();
+		return new SnapshotCoordinator(delegate, new PgConnector(settings), settings.slotName(),
+				snapshot.getChunkSize(), snapshot.getTables(),
+				() -> WatchedTables.of(listenerFactory, configuredTables));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LodeSnapshots lodeSnapshots(SnapshotCoordinator coordinator, ApplicationEventPublisher publisher) {
+		return new LodeSnapshots(coordinator, publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WalReplicationContainer lodeReplicationContainer(ReplicationSettings settings, SnapshotCoordinator snapshots,
+			WalChangeListenerFactory listenerFactory, LodeProperties properties,
 			ObjectProvider<ReplicationObserver> observers, ObjectProvider<ListenerTables> listenerTables) {
 		LodeProperties.Reconnect reconnect = properties.getReconnect();
 		BackOff reconnectBackOff = backOff(reconnect,
@@ -109,9 +133,7 @@ public class LodeAutoConfiguration {
 				() -> settings.withTables(WatchedTables.of(listenerFactory, configuredTables)),
 				() -> format.create(WatchedTables.of(listenerFactory, configuredTables), publication,
 						settings.slotName()),
-				// lode's dispatcher applies the error handler itself (on the lane a change runs on)
-				(handler instanceof WalChangeDispatcher) ? handler : new ErrorHandlingChangeHandler(handler, errorHandler),
-				options, observers.orderedStream().toList());
+				snapshots.handler(), options, observers.orderedStream().toList());
 	}
 
 	private static BackOff backOff(LodeProperties.BackOffSettings settings, long maxAttempts) {

@@ -1,6 +1,8 @@
 package dev.lode.spring.boot.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import dev.lode.core.decode.OutputFormat;
@@ -87,6 +89,8 @@ public class LodeProperties implements Validator {
 	private final Heartbeat heartbeat = new Heartbeat();
 
 	private final Observation observation = new Observation();
+
+	private final Snapshot snapshot = new Snapshot();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -194,6 +198,10 @@ public class LodeProperties implements Validator {
 		return this.observation;
 	}
 
+	public Snapshot getSnapshot() {
+		return this.snapshot;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return LodeProperties.class.isAssignableFrom(type);
@@ -202,6 +210,10 @@ public class LodeProperties implements Validator {
 	@Override
 	public void validate(Object target, Errors errors) {
 		LodeProperties properties = (LodeProperties) target;
+		if (properties.getSnapshot().getChunkSize() < 1) {
+			errors.rejectValue("snapshot.chunkSize", "lode.snapshot.chunk-size",
+					"lode.snapshot.chunk-size must be at least 1");
+		}
 		if (!SLOT_NAME.matcher(properties.getSlot().getName()).matches()) {
 			errors.rejectValue("slot.name", "lode.slot.name",
 					"must be 1 to 63 lower case letters, digits and underscores (a PostgreSQL slot name)");
@@ -319,6 +331,41 @@ public class LodeProperties implements Validator {
 
 		public void setPublication(@Nullable String publication) {
 			this.publication = publication;
+		}
+
+	}
+
+	/**
+	 * Snapshot settings: rows read from the tables while streaming goes on (see LodeSnapshots).
+	 */
+	public static class Snapshot {
+
+		/**
+		 * Tables to read once per slot when streaming starts ({@code table} or {@code schema.table}), chunk by
+		 * chunk while the stream goes on; a table whose snapshot was started before (by this slot) is not read
+		 * again, and an unfinished one continues.
+		 */
+		private List<String> tables = new ArrayList<>();
+
+		/**
+		 * Rows per chunk: the stream waits for one chunk's read, and lode holds one chunk in memory.
+		 */
+		private int chunkSize = 1024;
+
+		public List<String> getTables() {
+			return this.tables;
+		}
+
+		public void setTables(List<String> tables) {
+			this.tables = tables;
+		}
+
+		public int getChunkSize() {
+			return this.chunkSize;
+		}
+
+		public void setChunkSize(int chunkSize) {
+			this.chunkSize = chunkSize;
 		}
 
 	}

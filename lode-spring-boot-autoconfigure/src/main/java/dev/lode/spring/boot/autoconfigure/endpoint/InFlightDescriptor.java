@@ -3,6 +3,7 @@ package dev.lode.spring.boot.autoconfigure.endpoint;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.lode.core.snapshot.SnapshotCoordinator;
 import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.listener.WalChangeDispatcher;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +28,7 @@ public record InFlightDescriptor(int transactions, int changes, long estimatedBy
 	 * @return its work in flight now
 	 */
 	public static InFlightDescriptor of(WalReplicationContainer container) {
-		if (container.getHandler() instanceof WalChangeDispatcher dispatcher) {
+		if (SnapshotCoordinator.unwrap(container.getHandler()) instanceof WalChangeDispatcher dispatcher) {
 			return new InFlightDescriptor(container.getTransactionsInFlight(), dispatcher.getInFlightChanges(),
 					dispatcher.getInFlightBytes(), dispatcher.getOptions().concurrency(),
 					dispatcher.getOptions().ordering().name(),

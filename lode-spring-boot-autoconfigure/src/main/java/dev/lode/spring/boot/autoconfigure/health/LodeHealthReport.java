@@ -5,6 +5,8 @@ import java.util.Map;
 
 import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.core.replication.ReplicationSetupException;
+import dev.lode.core.snapshot.SnapshotCoordinator;
+import dev.lode.core.snapshot.SnapshotProgress;
 import dev.lode.spring.boot.autoconfigure.endpoint.InFlightDescriptor;
 import dev.lode.spring.container.ReplicationState;
 import dev.lode.spring.container.WalReplicationContainer;
@@ -74,6 +76,10 @@ public record LodeHealthReport(Status status, Map<String, Object> details) {
 				details.put("laneQueueDepths", inFlight.laneQueueDepths());
 			}
 		}
+		SnapshotCoordinator snapshots = SnapshotCoordinator.of(container.getHandler());
+		if (snapshots != null && !snapshots.running().isEmpty()) {
+			details.put("snapshots", snapshots.running().stream().map(LodeHealthReport::snapshot).toList());
+		}
 		long lastChange = container.getLastTransactionMillis();
 		if (lastChange > 0) {
 			details.put("lastChangeAgeMillis", System.currentTimeMillis() - lastChange);
@@ -93,6 +99,16 @@ public record LodeHealthReport(Status status, Map<String, Object> details) {
 			}
 		}
 		return new LodeHealthReport(status, details);
+	}
+
+	private static Map<String, Object> snapshot(SnapshotProgress progress) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("id", progress.snapshotId());
+		details.put("table", progress.table());
+		details.put("rows", progress.rows());
+		details.put("estimatedRows", progress.estimatedRows());
+		details.put("rowsPerSecond", Math.round(progress.rowsPerSecond()));
+		return details;
 	}
 
 	private static void putIfKnown(Map<String, Object> details, String name, @Nullable Object value) {

@@ -1,5 +1,6 @@
 package dev.lode.spring.boot.autoconfigure.metrics;
 
+import dev.lode.core.snapshot.SnapshotCoordinator;
 import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.listener.WalChangeDispatcher;
 import io.micrometer.core.instrument.Gauge;
@@ -35,7 +36,7 @@ public class LodeDispatchMetrics implements MeterBinder {
 			.description("WAL received and not acknowledged yet")
 			.baseUnit("bytes")
 			.register(registry);
-		if (this.container.getHandler() instanceof WalChangeDispatcher dispatcher) {
+		if (SnapshotCoordinator.unwrap(this.container.getHandler()) instanceof WalChangeDispatcher dispatcher) {
 			Gauge.builder("lode.listener.in-flight", dispatcher, WalChangeDispatcher::getInFlightChanges)
 				.description("Changes dispatched whose listeners (on lanes, or asynchronous) have not completed")
 				.register(registry);

@@ -1,5 +1,6 @@
 package dev.lode.spring.boot.autoconfigure.metrics;
 
+import dev.lode.spring.container.LodeSnapshots;
 import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,6 +41,13 @@ public class LodeMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	LodeReplicationMetrics lodeReplicationMetrics(MeterRegistry registry) {
 		return new LodeReplicationMetrics(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(LodeSnapshots.class)
+	LodeSnapshotMetrics lodeSnapshotMetrics(LodeSnapshots snapshots) {
+		return new LodeSnapshotMetrics(snapshots);
 	}
 
 	@Bean

@@ -1,0 +1,225 @@
+package dev.lode.core.snapshot;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+
+import dev.lode.core.decode.ColumnText;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads one chunk of a table in primary-key order, in a REPEATABLE READ transaction that also records the
+ * chunk's start in the progress table, takes the transaction's snapshot ({@code txid_current_snapshot()}),
+ * writes the closing watermark into the WAL ({@code pg_logical_emit_message(true, 'lode_snapshot', ...)}) and
+ * commits. Only ACCESS SHARE locks are taken (a plain SELECT).
+ *
+ * @since 0.2.0
+ */
+final class ChunkReader {
+
+	/** The prefix of lode's watermark messages. */
+	static final String PREFIX = "lode_snapshot";
+
+	private final SnapshotProgressStore store;
+
+	private final int chunkSize;
+
+	ChunkReader(SnapshotProgressStore store, int chunkSize) {
+		this.store = store;
+		this.chunkSize = chunkSize;
+	}
+
+	/**
+	 * @param connection a plain connection (left in auto-commit mode afterwards)
+	 * @param task the table and where the chunk starts
+	 * @param watermark the content of the closing watermark
+	 * @return the chunk
+	 * @throws SQLException if reading failed (nothing was committed then)
+	 */
+	Chunk read(Connection connection, SnapshotTask task, String watermark) throws SQLException {
+		connection.setAutoCommit(false);
+		connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+		try {
+			Chunk chunk = select(connection, task, watermark);
+			try (Statement statement = connection.createStatement();
+					ResultSet rs = statement.executeQuery("select txid_current_snapshot()::text")) {
+				rs.next();
+				chunk.visibility(rs.getString(1));
+			}
+			this.store.chunkStarts(connection, task);
+			try (PreparedStatement statement = connection
+				.prepareStatement("select pg_logical_emit_message(true, '" + PREFIX + "', ?)")) {
+				statement.setString(1, watermark);
+				statement.execute();
+			}
+			connection.commit();
+			return chunk;
+		}
+		catch (SQLException | RuntimeException ex) {
+			try {
+				connection.rollback();
+			}
+			catch (SQLException suppressed) {
+				ex.addSuppressed(suppressed);
+			}
+			throw ex;
+		}
+		finally {
+			connection.setAutoCommit(true);
+		}
+	}
+
+	private Chunk select(Connection connection, SnapshotTask task, String watermark) throws SQLException {
+		SnapshotTable table = task.table();
+		List<String> lastKey = task.lastKey();
+		StringJoiner columns = new StringJoiner(", ");
+		table.columns().keySet().forEach((column) -> columns.add("s." + SnapshotTable.quote(column) + "::text"));
+		// the alias keeps ORDER BY on the table's columns, not on the selected texts of the same names
+		StringBuilder sql = new StringBuilder("select ").append(columns).append(" from ").append(table.sqlName())
+			.append(" as s");
+		// no upper bound: a row an UPDATE moved from the unread range to a greater key (its unchanged TOASTed
+		// values not in the stream) is read by a later chunk; the snapshot ends with the first short chunk
+		if (lastKey != null) {
+			sql.append(" where ").append(keyTuple(table)).append(" > ").append(parameters(table));
+		}
+		sql.append(" order by ").append(keyList(table)).append(" limit ").append(this.chunkSize);
+		Chunk chunk = new Chunk(task, watermark);
+		try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+			if (lastKey != null) {
+				for (int i = 0; i < lastKey.size(); i++) {
+					statement.setString(i + 1, lastKey.get(i));
+				}
+			}
+			List<String> names = new ArrayList<>(table.columns().keySet());
+			List<String> types = new ArrayList<>(table.columns().values());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					Map<String, @Nullable Object> row = new LinkedHashMap<>();
+					for (int i = 0; i < names.size(); i++) {
+						row.put(names.get(i), ColumnText.value(types.get(i), rs.getString(i + 1)));
+					}
+					List<String> keyTexts = new ArrayList<>(table.keyColumns().size());
+					for (String column : table.keyColumns()) {
+						keyTexts.add(rs.getString(names.indexOf(column) + 1));
+					}
+					chunk.add(row, keyTexts);
+				}
+			}
+		}
+		chunk.finish(this.chunkSize);
+		return chunk;
+	}
+
+	private static String keyList(SnapshotTable table) {
+		StringJoiner joiner = new StringJoiner(", ");
+		table.keyColumns().forEach((column) -> joiner.add("s." + SnapshotTable.quote(column)));
+		return joiner.toString();
+	}
+
+	private static String keyTuple(SnapshotTable table) {
+		return "(" + keyList(table) + ")";
+	}
+
+	private static String parameters(SnapshotTable table) {
+		StringJoiner joiner = new StringJoiner(", ", "(", ")");
+		table.keyColumns().forEach((column) -> joiner.add("?::" + table.columns().get(column)));
+		return joiner.toString();
+	}
+
+	/**
+	 * @param connection a plain connection
+	 * @param table the table
+	 * @return the texts of the table's greatest key, or {@code null} when it is empty
+	 * @throws SQLException if it cannot be read
+	 */
+	static @Nullable List<String> maxKey(Connection connection, SnapshotTable table) throws SQLException {
+		StringJoiner columns = new StringJoiner(", ");
+		StringJoiner order = new StringJoiner(", ");
+		table.keyColumns().forEach((column) -> {
+			columns.add(SnapshotTable.quote(column) + "::text");
+			order.add("s." + SnapshotTable.quote(column) + " desc");
+		});
+		try (Statement statement = connection.createStatement(); ResultSet rs = statement
+			.executeQuery("select " + columns + " from " + table.sqlName() + " as s order by " + order + " limit 1")) {
+			if (!rs.next()) {
+				return null;
+			}
+			List<String> key = new ArrayList<>();
+			for (int i = 1; i <= table.keyColumns().size(); i++) {
+				key.add(rs.getString(i));
+			}
+			return key;
+		}
+	}
+
+	/** One chunk's rows, buffered by key until its closing watermark arrives in the stream. */
+	static final class Chunk {
+
+		final SnapshotTask task;
+
+		final String watermark;
+
+		final LinkedHashMap<RowKey, Map<String, @Nullable Object>> rows = new LinkedHashMap<>();
+
+		@Nullable List<String> lastKey;
+
+		boolean last;
+
+		int read;
+
+		int delivered;
+
+		long xmax;
+
+		final Set<Long> xip = new HashSet<>();
+
+		Chunk(SnapshotTask task, String watermark) {
+			this.task = task;
+			this.watermark = watermark;
+		}
+
+		void add(Map<String, @Nullable Object> row, List<String> keyTexts) {
+			RowKey key = this.task.table().keyOf(row);
+			if (key != null) {
+				this.rows.put(key, row);
+			}
+			this.lastKey = keyTexts;
+			this.read++;
+		}
+
+		void finish(int chunkSize) {
+			this.last = this.read < chunkSize;
+		}
+
+		/** Parses {@code xmin:xmax:xip,...}, keeping 32-bit xids as the stream carries them. */
+		void visibility(String snapshot) {
+			String[] parts = snapshot.split(":");
+			this.xmax = Long.parseLong(parts[1]) & 0xFFFFFFFFL;
+			if (parts.length > 2 && !parts[2].isEmpty()) {
+				for (String xid : parts[2].split(",")) {
+					this.xip.add(Long.parseLong(xid) & 0xFFFFFFFFL);
+				}
+			}
+		}
+
+		/**
+		 * @param xid a transaction the stream delivered before the chunk's window opened (32-bit)
+		 * @return whether the chunk's snapshot did not see it (in progress, or started after the snapshot)
+		 */
+		boolean missed(long xid) {
+			long x = xid & 0xFFFFFFFFL;
+			return this.xip.contains(x) || (int) (x - this.xmax) >= 0;
+		}
+
+	}
+
+}

@@ -1,0 +1,456 @@
+package dev.lode.core.snapshot;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import dev.lode.core.ChangeKind;
+import dev.lode.core.Lsn;
+import dev.lode.core.SnapshotMarker;
+import dev.lode.core.TransactionInfo;
+import dev.lode.core.WalChange;
+import dev.lode.core.WatchedTable;
+import dev.lode.core.replication.ChangeHandler;
+import dev.lode.core.replication.PgConnector;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs on-demand snapshots while the stream goes on (the DBLog method). Between two transactions of the stream,
+ * the replication thread reads one chunk of a table in primary-key order ({@link ChunkReader}); the chunk's
+ * transaction ends with a watermark written into the WAL. From the reader's position at that moment until the
+ * watermark arrives in the stream, every change of the table removes its key from the buffered chunk (a
+ * TRUNCATE removes all; the first UPDATE of a buffered row gets its unchanged TOASTed values from it); at the
+ * watermark the surviving rows are delivered as {@link ChangeKind#SNAPSHOT} changes of the watermark's
+ * transaction, so the ledger acknowledges them with it. The next chunk is read only after that transaction
+ * completed, and the progress table records each chunk's start in the chunk's own transaction: a restart reads
+ * at most one chunk again. A chunk whose snapshot did not see a transaction the stream had already delivered is
+ * read again (WAL order is not visibility order).
+ *
+ * <p>{@link #handler()} is the {@link ChangeHandler} to give the replication loop; it passes everything on to
+ * the handler this coordinator wraps.
+ *
+ * @since 0.2.0
+ */
+public final class SnapshotCoordinator {
+
+	private static final Logger logger = LoggerFactory.getLogger(SnapshotCoordinator.class);
+
+	private static final long RETRY_NANOS = 1_000_000_000L;
+
+	private final ChangeHandler delegate;
+
+	private final PgConnector connector;
+
+	private final SnapshotProgressStore store;
+
+	private final ChunkReader reader;
+
+	private final Supplier<List<WatchedTable>> watched;
+
+	private final List<String> startupTables;
+
+	private final List<SnapshotListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final ConcurrentLinkedQueue<Requested> requested = new ConcurrentLinkedQueue<>();
+
+	private final Map<String, SnapshotTask> running = new ConcurrentHashMap<>();
+
+	private final Handler handler = new Handler();
+
+	// replication thread only, from here on
+
+	private final ArrayDeque<SnapshotTask> queue = new ArrayDeque<>();
+
+	private final RecentTransactions recent = new RecentTransactions(4096);
+
+	private @Nullable Connection connection;
+
+	private boolean loaded;
+
+	private ChunkReader.@Nullable Chunk window;
+
+	private ChunkReader.@Nullable Chunk closing;
+
+	private boolean closingInTransaction;
+
+	private @Nullable CompletableFuture<?> closingStage;
+
+	private long retryAfter;
+
+	/**
+	 * @param delegate the handler changes and snapshot rows go to
+	 * @param connector connects to the slot's database
+	 * @param slot the slot (progress is kept per slot)
+	 * @param chunkSize rows per chunk
+	 * @param startupTables tables to read once per slot when streaming starts (a table already read, or being
+	 * read, is not read again)
+	 * @param watched the tables listeners watch (empty for all)
+	 */
+	public SnapshotCoordinator(ChangeHandler delegate, PgConnector connector, String slot, int chunkSize,
+			List<String> startupTables, Supplier<List<WatchedTable>> watched) {
+		this.delegate = delegate;
+		this.connector = connector;
+		this.store = new SnapshotProgressStore(slot);
+		this.reader = new ChunkReader(this.store, chunkSize);
+		this.startupTables = List.copyOf(startupTables);
+		this.watched = watched;
+	}
+
+	/** @return the handler to stream into */
+	public ChangeHandler handler() {
+		return this.handler;
+	}
+
+	/** @return the handler this coordinator passes everything on to */
+	public ChangeHandler delegate() {
+		return this.delegate;
+	}
+
+	/**
+	 * @param handler a handler
+	 * @return the handler a coordinator's {@link #handler()} wraps, or the handler itself
+	 */
+	public static ChangeHandler unwrap(ChangeHandler handler) {
+		return (handler instanceof Handler wrapping) ? wrapping.delegate() : handler;
+	}
+
+	/**
+	 * @param handler a handler
+	 * @return the coordinator whose {@link #handler()} it is, or {@code null}
+	 */
+	public static @Nullable SnapshotCoordinator of(ChangeHandler handler) {
+		return (handler instanceof Handler wrapping) ? wrapping.coordinator() : null;
+	}
+
+	/** @param listener hears about snapshots from now on */
+	public void addListener(SnapshotListener listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * Starts a snapshot of the tables: checks them (each must exist, have a primary key and be watched by a
+	 * listener), records it in the progress table (created if needed) and returns; the rows then arrive while
+	 * the stream goes on, chunk by chunk.
+	 * @param tables the tables, {@code table} or {@code schema.table}
+	 * @return the snapshot's id
+	 * @throws SnapshotException when a table cannot be read so (the message names the fix)
+	 */
+	public String snapshot(List<String> tables) {
+		String id = UUID.randomUUID().toString();
+		List<SnapshotTask> tasks = new ArrayList<>();
+		try (Connection c = this.connector.openPlain()) {
+			for (String name : tables) {
+				SnapshotTable table = SnapshotTable.read(c, name);
+				checkWatched(table);
+				tasks.add(new SnapshotTask(id, table, null, ChunkReader.maxKey(c, table), 0));
+			}
+			this.store.create(c);
+			for (SnapshotTask task : tasks) {
+				this.store.start(c, task);
+			}
+		}
+		catch (SQLException ex) {
+			throw new SnapshotException("Could not start a snapshot of " + tables + ": " + ex.getMessage(), ex);
+		}
+		tasks.forEach((task) -> this.requested.add(new Requested(task, false)));
+		logger.info("Snapshot {} of {} requested", id, tables);
+		return id;
+	}
+
+	/** @return the tables being read, with their progress */
+	public List<SnapshotProgress> running() {
+		return this.running.values().stream().map(SnapshotTask::progress).toList();
+	}
+
+	private void checkWatched(SnapshotTable table) {
+		List<WatchedTable> tables = this.watched.get();
+		if (tables.isEmpty()) {
+			return;
+		}
+		for (WatchedTable w : tables) {
+			if (w.isAllTables() || (table.table().equals(w.table())
+					&& (w.schema() == null || table.schema().equals(w.schema())))) {
+				return;
+			}
+		}
+		throw new SnapshotException("No listener watches " + table.qualifiedName() + ": a snapshot delivers its"
+				+ " rows to the table's @OnWalChange listeners, and reconciles them with the table's streamed"
+				+ " changes. Add a listener of the table (with kind SNAPSHOT or no kind)");
+	}
+
+	/** Loads unfinished snapshots and asks for the startup tables not read yet; once per coordinator. */
+	private void load() throws SQLException {
+		this.loaded = true;
+		Connection c = connection();
+		if (this.store.exists(c)) {
+			for (SnapshotProgressStore.Persisted persisted : this.store.running(c)) {
+				try {
+					SnapshotTable table = SnapshotTable.read(c, persisted.schema() + "." + persisted.table());
+					this.requested.add(new Requested(new SnapshotTask(persisted.id(), table, persisted.lastKey(),
+							persisted.maxKey(), persisted.rows()), true));
+				}
+				catch (SnapshotException ex) {
+					logger.warn("Snapshot {} of {}.{} cannot continue: {}", persisted.id(), persisted.schema(),
+							persisted.table(), ex.getMessage());
+				}
+			}
+		}
+		List<String> wanted = new ArrayList<>();
+		for (String name : this.startupTables) {
+			SnapshotTable table = SnapshotTable.read(c, name);
+			if (!this.store.exists(c) || !this.store.everStarted(c, table.schema(), table.table())) {
+				wanted.add(name);
+			}
+		}
+		if (!wanted.isEmpty()) {
+			snapshot(wanted);
+		}
+		if (this.requested.isEmpty()) {
+			closeConnection();
+		}
+	}
+
+	private void betweenTransactions() throws Exception {
+		if (System.nanoTime() - this.retryAfter < 0) {
+			return;
+		}
+		try {
+			step();
+		}
+		catch (SQLException ex) {
+			logger.warn("Reading a snapshot chunk failed, trying again in a second: {}", ex.getMessage());
+			closeConnection();
+			this.retryAfter = System.nanoTime() + RETRY_NANOS;
+		}
+	}
+
+	private void step() throws SQLException {
+		if (!this.loaded) {
+			load();
+		}
+		Requested next;
+		while ((next = this.requested.poll()) != null) {
+			start(next.task(), next.resumed());
+		}
+		ChunkReader.Chunk closed = this.closing;
+		if (closed != null) {
+			CompletableFuture<?> stage = this.closingStage;
+			if (stage == null || !stage.isDone() || stage.isCompletedExceptionally()) {
+				return; // its listeners are still working (a failure stops the stream)
+			}
+			this.closing = null;
+			this.closingStage = null;
+			finishChunk(closed);
+		}
+		SnapshotTask task = this.queue.peekFirst();
+		if (this.window != null || task == null) {
+			return;
+		}
+		String watermark = task.id() + ":" + task.table().qualifiedName() + ":" + task.chunks() + ":"
+				+ UUID.randomUUID();
+		ChunkReader.Chunk chunk = this.reader.read(connection(), task, watermark);
+		if (this.recent.anyMissedBy(chunk)) {
+			logger.debug("Chunk {} did not see a transaction the stream already delivered; reading it again",
+					watermark);
+			return;
+		}
+		this.window = chunk;
+	}
+
+	private void start(SnapshotTask task, boolean resumed) throws SQLException {
+		this.running.put(task.id() + "/" + task.table().qualifiedName(), task);
+		this.listeners.forEach((listener) -> listener.started(task.progress(), resumed));
+		logger.info("Snapshot {} of {} {} (about {} rows)", task.id(), task.table().qualifiedName(),
+				resumed ? "resumes after " + task.rows() + " rows" : "starts", task.table().estimatedRows());
+		if (task.maxKey() == null) {
+			complete(task);
+			return;
+		}
+		this.queue.addLast(task);
+	}
+
+	private void finishChunk(ChunkReader.Chunk chunk) throws SQLException {
+		SnapshotTask task = chunk.task;
+		task.chunkDone(chunk.lastKey, chunk.delivered);
+		this.listeners.forEach((listener) -> listener.chunkDelivered(task.progress(), chunk.delivered));
+		if (chunk.last) {
+			this.queue.remove(task);
+			this.store.done(connection(), task);
+			complete(task);
+		}
+		else if (task.logDue()) {
+			SnapshotProgress p = task.progress();
+			long eta = (p.rowsPerSecond() > 0) ? (long) (p.remainingRows() / p.rowsPerSecond()) : -1;
+			logger.info("Snapshot {} of {}: {} rows of about {} ({} rows/s, ETA {} s)", task.id(), p.table(),
+					p.rows(), p.estimatedRows(), (long) p.rowsPerSecond(), eta);
+		}
+	}
+
+	private void complete(SnapshotTask task) {
+		this.running.remove(task.id() + "/" + task.table().qualifiedName());
+		SnapshotProgress p = task.progress();
+		logger.info("Snapshot {} of {} complete: {} rows ({} rows/s)", task.id(), p.table(), p.rows(),
+				(long) p.rowsPerSecond());
+		this.listeners.forEach((listener) -> listener.completed(p));
+		if (this.queue.isEmpty() && this.requested.isEmpty()) {
+			closeConnection(); // opened again by the next snapshot
+		}
+	}
+
+	/** Delivers the chunk's surviving rows as changes of the watermark's transaction. */
+	private void deliver(ChunkReader.Chunk chunk, TransactionInfo transaction, Lsn lsn) throws Exception {
+		SnapshotTable table = chunk.task.table();
+		int remaining = chunk.rows.size();
+		for (Map<String, @Nullable Object> row : chunk.rows.values()) {
+			remaining--;
+			SnapshotMarker marker = new SnapshotMarker(chunk.task.id(), table.qualifiedName(),
+					chunk.last && remaining == 0);
+			this.delegate.change(WalChange.snapshotRow(table.schema(), table.table(), row, table.columns(),
+					transaction, lsn, table.keyColumns(), marker));
+			chunk.delivered++;
+		}
+		chunk.rows.clear();
+	}
+
+	/** A streamed change inside a chunk's window: its keys leave the chunk. */
+	private WalChange reconcile(ChunkReader.Chunk chunk, WalChange change) {
+		SnapshotTable table = chunk.task.table();
+		if (!change.table().equals(table.table()) || !change.schema().equals(table.schema())) {
+			return change;
+		}
+		switch (change.kind()) {
+			case TRUNCATE -> chunk.rows.clear();
+			case INSERT -> remove(chunk, table.keyOf(change.values()));
+			case DELETE -> remove(chunk, table.keyOf(change.oldValues()));
+			case UPDATE -> {
+				RowKey now = table.keyOf(change.values());
+				RowKey before = change.oldValues().isEmpty() ? now : table.keyOf(change.oldValues());
+				Map<String, @Nullable Object> row = remove(chunk, before);
+				remove(chunk, now);
+				if (row != null) {
+					// the first change of a buffered row: the chunk holds the values it did not send
+					return change.withUnchangedFrom(row);
+				}
+			}
+			default -> {
+			}
+		}
+		return change;
+	}
+
+	private static @Nullable Map<String, @Nullable Object> remove(ChunkReader.Chunk chunk, @Nullable RowKey key) {
+		return (key != null) ? chunk.rows.remove(key) : null;
+	}
+
+	private Connection connection() throws SQLException {
+		Connection c = this.connection;
+		if (c == null || c.isClosed()) {
+			c = this.connector.openPlain();
+			this.connection = c;
+		}
+		return c;
+	}
+
+	private void closeConnection() {
+		Connection c = this.connection;
+		this.connection = null;
+		if (c != null) {
+			try {
+				c.close();
+			}
+			catch (SQLException ex) {
+				logger.debug("Closing the snapshot connection failed", ex);
+			}
+		}
+	}
+
+	private record Requested(SnapshotTask task, boolean resumed) {
+
+	}
+
+	/** The handler the loop streams into. */
+	private final class Handler implements ChangeHandler {
+
+		ChangeHandler delegate() {
+			return SnapshotCoordinator.this.delegate;
+		}
+
+		SnapshotCoordinator coordinator() {
+			return SnapshotCoordinator.this;
+		}
+
+		@Override
+		public void begin(TransactionInfo transaction) throws Exception {
+			SnapshotCoordinator.this.recent.add(transaction.xid());
+			SnapshotCoordinator.this.delegate.begin(transaction);
+		}
+
+		@Override
+		public void change(WalChange change) throws Exception {
+			if (change.table().equals(SnapshotProgressStore.TABLE)) {
+				return; // lode's own bookkeeping (a publication of all tables carries it)
+			}
+			ChunkReader.Chunk chunk = SnapshotCoordinator.this.window;
+			SnapshotCoordinator.this.delegate.change((chunk != null) ? reconcile(chunk, change) : change);
+		}
+
+		@Override
+		public void message(TransactionInfo transaction, Lsn lsn, String prefix, String content) throws Exception {
+			ChunkReader.Chunk chunk = SnapshotCoordinator.this.window;
+			if (ChunkReader.PREFIX.equals(prefix)) {
+				if (chunk != null && chunk.watermark.equals(content)) {
+					deliver(chunk, transaction, lsn);
+					SnapshotCoordinator.this.window = null;
+					SnapshotCoordinator.this.closing = chunk;
+					SnapshotCoordinator.this.closingInTransaction = true;
+				}
+				return;
+			}
+			SnapshotCoordinator.this.delegate.message(transaction, lsn, prefix, content);
+		}
+
+		@Override
+		public void commit(TransactionInfo transaction) throws Exception {
+			commitAsync(transaction).toCompletableFuture().get();
+		}
+
+		@Override
+		public CompletionStage<?> commitAsync(TransactionInfo transaction) throws Exception {
+			CompletionStage<?> stage = SnapshotCoordinator.this.delegate.commitAsync(transaction);
+			if (SnapshotCoordinator.this.closingInTransaction) {
+				SnapshotCoordinator.this.closingInTransaction = false;
+				SnapshotCoordinator.this.closingStage = stage.toCompletableFuture();
+			}
+			return stage;
+		}
+
+		@Override
+		public void betweenTransactions() throws Exception {
+			SnapshotCoordinator.this.betweenTransactions();
+			SnapshotCoordinator.this.delegate.betweenTransactions();
+		}
+
+		@Override
+		public void discardPending() {
+			SnapshotCoordinator.this.window = null;
+			SnapshotCoordinator.this.closing = null;
+			SnapshotCoordinator.this.closingStage = null;
+			SnapshotCoordinator.this.closingInTransaction = false;
+			SnapshotCoordinator.this.delegate.discardPending();
+		}
+
+	}
+
+}

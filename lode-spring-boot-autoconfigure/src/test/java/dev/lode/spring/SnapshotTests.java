@@ -1,0 +1,296 @@
+package dev.lode.spring;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.lode.core.ChangeKind;
+import dev.lode.core.WalChange;
+import dev.lode.core.snapshot.SnapshotException;
+import dev.lode.spring.annotation.OnWalChange;
+import dev.lode.spring.container.LodeSnapshots;
+import dev.lode.spring.event.WalSnapshotCompletedEvent;
+import dev.lode.spring.event.WalSnapshotStartedEvent;
+import dev.lode.test.WithPostgres;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Snapshots while streaming goes on: a listener that applies SNAPSHOT, INSERT, UPDATE, DELETE and TRUNCATE to a
+ * copy keyed by primary key ends with a perfect copy of the table, though a writer changes rows (keys and
+ * TOASTed values too) during the snapshot; no snapshot row is older than a change delivered before it; a table
+ * without a primary key is refused; a snapshot stopped in the middle continues on the next start.
+ */
+@WithPostgres
+class SnapshotTests extends LodeTestApps {
+
+	private static final String BIG = "(select string_agg(md5(random()::text), '') from generate_series(1, 320))";
+
+	/** The copy: outside the application, as a database would be, so that it outlives a restart. */
+	static final Map<Integer, Map<String, Object>> copy = new ConcurrentHashMap<>();
+
+	static final List<String> stale = new CopyOnWriteArrayList<>();
+
+	static final AtomicInteger snapshotRows = new AtomicInteger();
+
+	static volatile long listenerDelayMillis;
+
+	@BeforeEach
+	void createItems() {
+		copy.clear();
+		stale.clear();
+		snapshotRows.set(0);
+		listenerDelayMillis = 0;
+		sql("create table items (id int primary key, v int not null, big text)",
+				"create table nokey (a int, b text)",
+				"insert into items select g, 0, case when g % 10 = 0 then " + BIG + " end"
+						+ " from generate_series(1, 2000) g");
+	}
+
+	@Test
+	void anOnDemandSnapshotDuringRandomWritesGivesAPerfectCopy() throws Exception {
+		ConfigurableApplicationContext context = start(Copier.class, "lode.snapshot.chunk-size=100");
+		Copier copier = context.getBean(Copier.class);
+		Writer writer = new Writer(2000);
+		Thread thread = new Thread(writer, "writer");
+		thread.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> writer.operations.get() > 20);
+		String id = context.getBean(LodeSnapshots.class).snapshot("items");
+		await().atMost(Duration.ofSeconds(90)).until(() -> copier.completed.contains(id));
+		writer.running.set(false);
+		thread.join();
+		assertThat(writer.failure).isNull();
+		assertThat(writer.operations.get()).as("writes during the snapshot").isGreaterThan(100);
+		assertPerfectCopy();
+		assertThat(stale).as("snapshot rows older than a change delivered before them").isEmpty();
+		assertThat(copier.started).contains(id);
+		assertThat(copier.last).as("rows marked as the table's last").hasSizeLessThanOrEqualTo(1);
+	}
+
+	@Test
+	void aTableWithoutPrimaryKeyIsRefusedWithTheFix() {
+		ConfigurableApplicationContext context = start(AllTables.class);
+		assertThatThrownBy(() -> context.getBean(LodeSnapshots.class).snapshot("nokey"))
+			.isInstanceOf(SnapshotException.class)
+			.hasMessageContaining("public.nokey has no primary key")
+			.hasMessageContaining("ADD PRIMARY KEY");
+	}
+
+	@Test
+	void aTruncateDuringTheSnapshotEmptiesTheCopy() throws Exception {
+		listenerDelayMillis = 1;
+		ConfigurableApplicationContext context = start(Copier.class, "lode.snapshot.chunk-size=50");
+		Copier copier = context.getBean(Copier.class);
+		String id = context.getBean(LodeSnapshots.class).snapshot("items");
+		await().atMost(Duration.ofSeconds(30)).until(() -> snapshotRows.get() >= 200);
+		sql("truncate items", "insert into items values (5000, 1, 'after')");
+		await().atMost(Duration.ofSeconds(60)).until(() -> copier.completed.contains(id));
+		assertPerfectCopy();
+	}
+
+	@Test
+	void aSnapshotOfAStartupTableStoppedInTheMiddleContinuesOnTheNextStartAndTheCopyIsPerfect() throws Exception {
+		listenerDelayMillis = 2;
+		ConfigurableApplicationContext first = start(Copier.class, "lode.snapshot.tables=items",
+				"lode.snapshot.chunk-size=100");
+		await().atMost(Duration.ofSeconds(30)).until(() -> snapshotRows.get() >= 500);
+		sql("update items set v = v + 1 where id in (1, 1500, 1999)", "delete from items where id = 1700",
+				"update items set id = 3001 where id = 1800");
+		first.close();
+		int before = snapshotRows.get();
+		assertThat(before).as("stopped in the middle").isLessThan(2000);
+		sql("update items set v = v + 1 where id = 1600", "insert into items values (2500, 0, null)");
+
+		listenerDelayMillis = 0;
+		ConfigurableApplicationContext second = start(Copier.class, "lode.snapshot.tables=items",
+				"lode.snapshot.chunk-size=100");
+		Copier copier = second.getBean(Copier.class);
+		await().atMost(Duration.ofSeconds(60)).until(() -> !copier.completed.isEmpty());
+		assertThat(copier.resumed).as("the second start continued the snapshot").hasSize(1);
+		assertPerfectCopy();
+		assertThat(stale).isEmpty();
+		// at most the chunk in flight (and the stream's unacknowledged changes) arrive twice
+		assertThat(snapshotRows.get()).isLessThan(2000 + 2 * 100);
+
+		second.close();
+		copy.clear();
+		ConfigurableApplicationContext third = start(Copier.class, "lode.snapshot.tables=items");
+		Copier again = third.getBean(Copier.class);
+		sql("insert into items values (2600, 0, null)");
+		await().atMost(Duration.ofSeconds(20)).until(() -> copy.containsKey(2600));
+		assertThat(again.started).as("a startup table is read once per slot").isEmpty();
+	}
+
+	private void assertPerfectCopy() throws Exception {
+		sql("insert into items values (-1, 0, 'end')");
+		await().atMost(Duration.ofSeconds(60)).until(() -> copy.containsKey(-1));
+		Map<Integer, Map<String, Object>> table = new HashMap<>();
+		try (Connection connection = this.pg.connect(this.db); Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("select id, v, big from items")) {
+			while (rs.next()) {
+				Map<String, Object> row = new HashMap<>();
+				row.put("id", rs.getInt(1));
+				row.put("v", rs.getInt(2));
+				row.put("big", rs.getString(3));
+				table.put(rs.getInt(1), row);
+			}
+		}
+		java.util.Set<Integer> missing = new java.util.TreeSet<>(table.keySet());
+		missing.removeAll(copy.keySet());
+		java.util.Set<Integer> extra = new java.util.TreeSet<>(copy.keySet());
+		extra.removeAll(table.keySet());
+		assertThat(missing).as("rows missing from the copy").isEmpty();
+		assertThat(extra).as("rows the table does not have").isEmpty();
+		for (Map.Entry<Integer, Map<String, Object>> entry : table.entrySet()) {
+			Map<String, Object> row = copy.get(entry.getKey());
+			assertThat(row.get("v")).as("v of %s", entry.getKey()).isEqualTo(entry.getValue().get("v"));
+			assertThat(Objects.equals(row.get("big"), entry.getValue().get("big")))
+				.as("big of %s (%s)", entry.getKey(), row.containsKey("big") ? "differs" : "missing")
+				.isTrue();
+		}
+	}
+
+	/** Applies every change of items to the copy. */
+	@Configuration(proxyBeanMethods = false)
+	static class Copier {
+
+		final List<String> started = new CopyOnWriteArrayList<>();
+
+		final List<String> resumed = new CopyOnWriteArrayList<>();
+
+		final List<String> completed = new CopyOnWriteArrayList<>();
+
+		final List<Object> last = new CopyOnWriteArrayList<>();
+
+		@OnWalChange(table = "items")
+		void apply(WalChange change) throws InterruptedException {
+			switch (change.kind()) {
+				case SNAPSHOT -> {
+					snapshotRows.incrementAndGet();
+					Integer id = (Integer) change.get("id");
+					Map<String, Object> current = copy.get(id);
+					if (current != null && (Integer) current.get("v") > (Integer) change.get("v")) {
+						stale.add(id + ": v " + change.get("v") + " after " + current.get("v"));
+					}
+					if (Objects.requireNonNull(change.snapshot()).last()) {
+						this.last.add(id);
+					}
+					copy.put(id, new HashMap<>(change.values()));
+					if (listenerDelayMillis > 0) {
+						Thread.sleep(listenerDelayMillis);
+					}
+				}
+				case INSERT -> copy.put((Integer) change.get("id"), new HashMap<>(change.values()));
+				case UPDATE -> {
+					Object oldId = change.oldValues().get("id");
+					Map<String, Object> row = copy.remove((oldId != null) ? oldId : change.get("id"));
+					Map<String, Object> merged = (row != null) ? row : new HashMap<>();
+					merged.putAll(change.values());
+					copy.put((Integer) change.get("id"), merged);
+				}
+				case DELETE -> copy.remove(change.oldValues().get("id"));
+				case TRUNCATE -> copy.clear();
+			}
+		}
+
+		@EventListener
+		void started(WalSnapshotStartedEvent event) {
+			(event.isResumed() ? this.resumed : this.started).add(event.getSnapshotId());
+		}
+
+		@EventListener
+		void completed(WalSnapshotCompletedEvent event) {
+			this.completed.add(event.getSnapshotId());
+		}
+
+	}
+
+	/** Watches a table without primary key (INSERT only: UPDATE and DELETE would need a replica identity). */
+	@Configuration(proxyBeanMethods = false)
+	static class AllTables {
+
+		@OnWalChange(table = "nokey", kind = { ChangeKind.INSERT, ChangeKind.SNAPSHOT })
+		void apply(WalChange change) {
+		}
+
+	}
+
+	/** Inserts, updates (values, keys, TOASTed values) and deletes rows at random. */
+	final class Writer implements Runnable {
+
+		final AtomicBoolean running = new AtomicBoolean(true);
+
+		final AtomicInteger operations = new AtomicInteger();
+
+		volatile Throwable failure;
+
+		private final List<Integer> live = new ArrayList<>();
+
+		private int next = 10_000;
+
+		Writer(int rows) {
+			for (int i = 1; i <= rows; i++) {
+				this.live.add(i);
+			}
+		}
+
+		@Override
+		public void run() {
+			Random random = new Random(7);
+			try (Connection connection = SnapshotTests.this.pg.connect(SnapshotTests.this.db);
+					Statement statement = connection.createStatement()) {
+				while (this.running.get()) {
+					int choice = random.nextInt(10);
+					int index = random.nextInt(this.live.size());
+					int id = this.live.get(index);
+					if (choice < 2) {
+						int fresh = this.next++;
+						this.live.add(fresh);
+						statement.execute("insert into items values (" + fresh + ", 0, "
+								+ ((random.nextBoolean()) ? BIG : "null") + ")");
+					}
+					else if (choice < 6) {
+						statement.execute("update items set v = v + 1 where id = " + id);
+					}
+					else if (choice < 7) {
+						int fresh = this.next++;
+						this.live.set(index, fresh);
+						statement.execute("update items set id = " + fresh + ", v = v + 1 where id = " + id);
+					}
+					else if (choice < 8) {
+						statement.execute("update items set big = " + BIG + ", v = v + 1 where id = " + id);
+					}
+					else {
+						this.live.remove(index);
+						statement.execute("delete from items where id = " + id);
+					}
+					this.operations.incrementAndGet();
+					Thread.sleep(1);
+				}
+			}
+			catch (Throwable ex) {
+				this.failure = ex;
+			}
+		}
+
+	}
+
+}
