@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.lode.core.ChangeKind;
 import dev.lode.core.WalChange;
+import dev.lode.core.replication.ReplicationSetupException;
 import dev.lode.core.snapshot.SnapshotException;
 import dev.lode.spring.annotation.OnWalChange;
 import dev.lode.spring.container.LodeSnapshots;
@@ -53,12 +54,23 @@ class SnapshotTests extends LodeTestApps {
 
 	static volatile long listenerDelayMillis;
 
+	/** The kinds in the order the listener saw them, and the ids of the snapshot rows. */
+	static final List<ChangeKind> kinds = new CopyOnWriteArrayList<>();
+
+	static final List<Integer> snapshotIds = new CopyOnWriteArrayList<>();
+
+	/** Streamed UPDATEs and DELETEs of rows the copy did not have. */
+	static final List<String> unknown = new CopyOnWriteArrayList<>();
+
 	@BeforeEach
 	void createItems() {
 		copy.clear();
 		stale.clear();
 		snapshotRows.set(0);
 		listenerDelayMillis = 0;
+		kinds.clear();
+		snapshotIds.clear();
+		unknown.clear();
 		sql("create table items (id int primary key, v int not null, big text)",
 				"create table nokey (a int, b text)",
 				"insert into items select g, 0, case when g % 10 = 0 then " + BIG + " end"
@@ -139,6 +151,87 @@ class SnapshotTests extends LodeTestApps {
 		assertThat(again.started).as("a startup table is read once per slot").isEmpty();
 	}
 
+	@Test
+	void theInitialModeDeliversEachRowOfTheConsistentPointOnceBeforeAnyStreamedChange() throws Exception {
+		Writer writer = new Writer(2000);
+		Thread thread = new Thread(writer, "writer");
+		thread.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> writer.operations.get() > 20);
+		// the slot is created (and its snapshot read) while the writer goes on
+		ConfigurableApplicationContext context = start(Copier.class, "lode.snapshot.mode=initial",
+				"lode.snapshot.chunk-size=100");
+		Copier copier = context.getBean(Copier.class);
+		await().atMost(Duration.ofSeconds(60)).until(() -> !copier.completed.isEmpty());
+		int after = writer.operations.get();
+		await().atMost(Duration.ofSeconds(30)).until(() -> writer.operations.get() > after + 200);
+		writer.running.set(false);
+		thread.join();
+		assertThat(writer.failure).isNull();
+		assertPerfectCopy();
+		int snapshots = snapshotIds.size();
+		assertThat(snapshots).as("rows at the consistent point").isGreaterThan(1500);
+		assertThat(snapshotIds).as("each row once").doesNotHaveDuplicates();
+		assertThat(kinds.subList(0, snapshots)).as("every snapshot row before the first streamed change")
+			.containsOnly(ChangeKind.SNAPSHOT);
+		assertThat(kinds.subList(snapshots, kinds.size())).as("streamed changes after it")
+			.doesNotContain(ChangeKind.SNAPSHOT)
+			.isNotEmpty();
+		assertThat(unknown).as("streamed changes of rows the snapshot did not deliver").isEmpty();
+		assertThat(copier.started).hasSize(1).allMatch((id) -> id.startsWith("initial-"));
+		assertThat(copier.last).as("the table's last row, marked").hasSizeLessThanOrEqualTo(1);
+	}
+
+	@Test
+	void anInitialSnapshotStoppedInTheMiddleContinuesOnTheNextStartAndTheCopyIsPerfect() throws Exception {
+		listenerDelayMillis = 2;
+		ConfigurableApplicationContext first = start(Copier.class, "lode.snapshot.mode=initial",
+				"lode.snapshot.chunk-size=100");
+		await().atMost(Duration.ofSeconds(30)).until(() -> snapshotRows.get() >= 500);
+		sql("update items set v = v + 1 where id in (1, 1500, 1999)", "delete from items where id = 1700",
+				"update items set id = 3001 where id = 1800", "insert into items values (2700, 0, null)");
+		first.close();
+		assertThat(snapshotRows.get()).as("stopped in the middle").isLessThan(2000);
+		sql("update items set v = v + 1 where id = 1600", "insert into items values (2500, 0, null)");
+
+		listenerDelayMillis = 0;
+		ConfigurableApplicationContext second = start(Copier.class, "lode.snapshot.mode=initial",
+				"lode.snapshot.chunk-size=100");
+		Copier copier = second.getBean(Copier.class);
+		await().atMost(Duration.ofSeconds(60)).until(() -> !copier.completed.isEmpty());
+		assertThat(copier.resumed).as("the second start continued the initial snapshot").hasSize(1);
+		assertPerfectCopy();
+		assertThat(stale).isEmpty();
+		assertThat(snapshotRows.get()).as("at most a chunk again").isLessThan(2000 + 3 + 2 * 100);
+	}
+
+	@Test
+	void theInitialModeNeedsLodeToCreateTheSlot() {
+		ReplicationSetupException setup = setupFailure(
+				() -> start(Copier.class, "lode.snapshot.mode=initial", "lode.slot.create=false"));
+		assertThat(setup.getMessage()).contains("lode.snapshot.mode=initial reads the tables when lode creates the slot");
+		assertThat(setup.action()).contains("lode.slot.create=true");
+	}
+
+	@Test
+	void theInitialModeWithAListenerOfEveryTableNeedsTheTablesNamed() {
+		ReplicationSetupException setup = setupFailure(() -> start(EveryTable.class, "lode.snapshot.mode=initial"));
+		assertThat(setup.getMessage()).contains("a listener watches every table");
+		assertThat(setup.action()).contains("lode.snapshot.tables");
+		assertThat(this.pg.queryForString(this.db,
+				"select count(*) from pg_replication_slots where slot_name = '" + this.slot + "'"))
+			.as("no slot created").isEqualTo("0");
+	}
+
+	private static ReplicationSetupException setupFailure(Runnable start) {
+		Throwable failure = org.assertj.core.api.Assertions.catchThrowable(start::run);
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			if (t instanceof ReplicationSetupException setup) {
+				return setup;
+			}
+		}
+		throw new AssertionError("expected a ReplicationSetupException, got " + failure, failure);
+	}
+
 	private void assertPerfectCopy() throws Exception {
 		sql("insert into items values (-1, 0, 'end')");
 		await().atMost(Duration.ofSeconds(60)).until(() -> copy.containsKey(-1));
@@ -182,10 +275,19 @@ class SnapshotTests extends LodeTestApps {
 
 		@OnWalChange(table = "items")
 		void apply(WalChange change) throws InterruptedException {
+			kinds.add(change.kind());
+			if (change.kind() == ChangeKind.UPDATE || change.kind() == ChangeKind.DELETE) {
+				Object oldId = change.oldValues().get("id");
+				Object id = (oldId != null) ? oldId : change.get("id");
+				if (!copy.containsKey(id)) {
+					unknown.add(change.kind() + " " + id);
+				}
+			}
 			switch (change.kind()) {
 				case SNAPSHOT -> {
 					snapshotRows.incrementAndGet();
 					Integer id = (Integer) change.get("id");
+					snapshotIds.add(id);
 					Map<String, Object> current = copy.get(id);
 					if (current != null && (Integer) current.get("v") > (Integer) change.get("v")) {
 						stale.add(id + ": v " + change.get("v") + " after " + current.get("v"));
@@ -228,6 +330,16 @@ class SnapshotTests extends LodeTestApps {
 	static class AllTables {
 
 		@OnWalChange(table = "nokey", kind = { ChangeKind.INSERT, ChangeKind.SNAPSHOT })
+		void apply(WalChange change) {
+		}
+
+	}
+
+	/** Watches every table. */
+	@Configuration(proxyBeanMethods = false)
+	static class EveryTable {
+
+		@OnWalChange
 		void apply(WalChange change) {
 		}
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import dev.lode.core.Lsn;
 import dev.lode.core.TransactionInfo;
 import dev.lode.core.WalChange;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Handles the changes of the stream, called on the replication thread, in commit order. A transaction is
@@ -78,6 +79,14 @@ public interface ChangeHandler {
 	 * @since 0.2.0
 	 */
 	default void betweenTransactions() throws Exception {
+	}
+
+	/**
+	 * @return what reads the tables when lode creates the slot, or {@code null} (the default) for nothing
+	 * @since 0.2.0
+	 */
+	default @Nullable InitialSnapshot initialSnapshot() {
+		return null;
 	}
 
 	/**

@@ -57,6 +57,8 @@ public final class ReplicationLoop {
 
 	private volatile boolean running = true;
 
+	private StreamOpener.@Nullable PendingInitial pendingInitial;
+
 	private volatile boolean paused;
 
 	private volatile long stopDeadline;
@@ -126,8 +128,14 @@ public final class ReplicationLoop {
 	 */
 	public SlotInfo open(boolean allowCreate, @Nullable Lsn acknowledged) throws Exception {
 		StreamOpener opener = new StreamOpener(this.settings, this.decoder);
-		StreamOpener.Opened opened = opener.open(allowCreate, acknowledged);
+		StreamOpener.Opened opened = opener.open(allowCreate, acknowledged, this.handler.initialSnapshot());
 		SlotInfo slot = opened.slot();
+		if (opened.initial() != null) {
+			// created with an exported snapshot: run() reads it on the replication thread, then streams
+			this.pendingInitial = opened.initial();
+			this.slot = slot;
+			return slot;
+		}
 		this.stream = opened.stream();
 		this.connection = opened.connection();
 		this.slot = slot;
@@ -155,7 +163,18 @@ public final class ReplicationLoop {
 	 * @throws Exception the failure: the handler's exception, a decode or connection error
 	 */
 	public void run() throws Exception {
-		if (this.stream == null) {
+		StreamOpener.PendingInitial initial = this.pendingInitial;
+		if (initial != null) {
+			this.pendingInitial = null;
+			logger.info("Reading the initial snapshot of slot '{}' at its consistent point {}", this.settings.slotName(),
+					initial.consistentPoint());
+			initial.read(() -> !this.running);
+			if (!this.running) {
+				return; // the next start continues the snapshot (recorded progress), then streams
+			}
+			open(false);
+		}
+		else if (this.stream == null) {
 			open(true);
 		}
 		PGReplicationStream stream = this.stream;

@@ -8,6 +8,8 @@ import java.sql.Statement;
 
 import dev.lode.core.Lsn;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.ReplicationSlotInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,6 +127,85 @@ public final class SlotManager {
 			throw new IllegalStateException("Slot '" + slotName + "' vanished right after it was created");
 		}
 		return slot;
+	}
+
+	/**
+	 * Creates the slot over a replication connection, which exports the snapshot of its consistent point, and
+	 * imports that snapshot into a REPEATABLE READ transaction, for the initial snapshot to read the tables in.
+	 * @param connector opens the replication connection and the reading one
+	 * @param slotName the slot name (already validated)
+	 * @param plugin the output plugin
+	 * @param initial records the initial snapshot before the slot exists
+	 * @return the slot and the snapshot's transaction; without a transaction when another process created the
+	 * slot at the same moment
+	 * @throws Exception when recording or creating failed
+	 */
+	Created createWithSnapshot(PgConnector connector, String slotName, String plugin, InitialSnapshot initial)
+			throws Exception {
+		String database = queryString("select current_database()");
+		initial.beforeSlotCreation(this.connection);
+		Connection snapshot = null;
+		Lsn consistentPoint;
+		try (Connection creating = connector.openReplication()) {
+			ReplicationSlotInfo created;
+			try {
+				created = creating.unwrap(PGConnection.class)
+					.getReplicationAPI()
+					.createReplicationSlot()
+					.logical()
+					.withSlotName(slotName)
+					.withOutputPlugin(plugin)
+					.make();
+			}
+			catch (SQLException ex) {
+				SlotInfo existing = ("42710".equals(ex.getSQLState())) ? find(slotName) : null;
+				if (existing != null) {
+					validate(existing, plugin, database); // created concurrently: the other instance reads it
+					return new Created(existing, null, existing.confirmedFlushLsn());
+				}
+				throw translateCreate(ex, slotName, plugin);
+			}
+			String snapshotName = created.getSnapshotName();
+			if (snapshotName == null || !snapshotName.matches("[0-9A-Fa-f-]+")) {
+				throw new IllegalStateException("Slot '" + slotName + "' was created without an exported snapshot ("
+						+ snapshotName + "): the initial snapshot cannot be read at its consistent point");
+			}
+			consistentPoint = Lsn.of(created.getConsistentPoint().asLong());
+			logger.info("Created logical replication slot '{}' with plugin {} at {}, for an initial snapshot",
+					slotName, plugin, consistentPoint);
+			snapshot = connector.openPlain();
+			snapshot.setAutoCommit(false);
+			snapshot.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+			try (Statement statement = snapshot.createStatement()) {
+				statement.execute("set transaction snapshot '" + snapshotName + "'");
+			}
+			// imported: the snapshot lives on in this transaction, the replication connection may go
+		}
+		catch (Exception ex) {
+			if (snapshot != null) {
+				snapshot.close();
+			}
+			throw ex;
+		}
+		SlotInfo slot = find(slotName);
+		if (slot == null) {
+			snapshot.close();
+			throw new IllegalStateException("Slot '" + slotName + "' vanished right after it was created");
+		}
+		validate(slot, plugin, database);
+		return new Created(slot, snapshot, consistentPoint);
+	}
+
+	/**
+	 * A slot created for an initial snapshot.
+	 *
+	 * @param slot the slot
+	 * @param snapshot the transaction that imported the slot's snapshot, or {@code null} when another process
+	 * created the slot
+	 * @param consistentPoint the slot's consistent point
+	 */
+	record Created(SlotInfo slot, @Nullable Connection snapshot, Lsn consistentPoint) {
+
 	}
 
 	private SQLException translateCreate(SQLException ex, String slotName, String plugin) throws SQLException {

@@ -46,8 +46,10 @@ final class StreamOpener {
 	 * @param allowCreate whether a missing slot may be created
 	 * @param acknowledged what this process acknowledged on an earlier connection, or {@code null}: the
 	 * stream starts there when it is ahead of the slot's confirmed position
+	 * @param initial reads the tables when the slot is created here, or {@code null}
 	 */
-	Opened open(boolean allowCreate, @Nullable Lsn acknowledged) throws Exception {
+	Opened open(boolean allowCreate, @Nullable Lsn acknowledged, @Nullable InitialSnapshot initial)
+			throws Exception {
 		DriverVersion.check();
 		SlotInfo slot;
 		long senderTimeoutMillis;
@@ -59,8 +61,20 @@ final class StreamOpener {
 			allowList.check();
 			TablePreflight.check(plain, this.settings.tables());
 			DecoderPreparation.prepare(plain, this.decoder, slots.find(this.settings.slotName()) != null);
-			slot = slots.ensureSlot(this.settings.slotName(), this.decoder.plugin(),
-					this.settings.createSlot() && allowCreate);
+			boolean create = this.settings.createSlot() && allowCreate;
+			if (create && initial != null && slots.find(this.settings.slotName()) == null) {
+				SlotManager.Created created = slots.createWithSnapshot(this.connector, this.settings.slotName(),
+						this.decoder.plugin(), initial);
+				if (created.snapshot() != null) {
+					// the replication thread reads it, then opens the stream (from the consistent point)
+					return new Opened(null, null, created.slot(), 0, created.consistentPoint(),
+							new PendingInitial(initial, created.snapshot(), created.consistentPoint()));
+				}
+				slot = created.slot();
+			}
+			else {
+				slot = slots.ensureSlot(this.settings.slotName(), this.decoder.plugin(), create);
+			}
 			senderTimeoutMillis = walSenderTimeoutMillis(plain);
 		}
 		if (slot.active()) {
@@ -74,7 +88,7 @@ final class StreamOpener {
 		try {
 			PGReplicationStream stream = start(replication, start);
 			return new Opened(replication, stream, slot, senderTimeoutMillis,
-					start.equals(Lsn.INVALID) ? slot.confirmedFlushLsn() : start);
+					start.equals(Lsn.INVALID) ? slot.confirmedFlushLsn() : start, null);
 		}
 		catch (SQLException ex) {
 			try {
@@ -116,16 +130,35 @@ final class StreamOpener {
 	}
 
 	/**
-	 * A started stream.
+	 * A started stream, or a created slot whose initial snapshot is to be read before it streams.
 	 *
-	 * @param connection the replication connection
-	 * @param stream the stream
+	 * @param connection the replication connection ({@code null} while an initial snapshot is pending)
+	 * @param stream the stream ({@code null} while an initial snapshot is pending)
 	 * @param slot the slot as it was when streaming started
 	 * @param senderTimeoutMillis the server's {@code wal_sender_timeout} (0 = none)
 	 * @param start where the stream starts: the slot's confirmed position, or this process's later one
+	 * @param initial the initial snapshot to read first, or {@code null}
 	 */
-	record Opened(Connection connection, PGReplicationStream stream, SlotInfo slot, long senderTimeoutMillis,
-			Lsn start) {
+	record Opened(@Nullable Connection connection, @Nullable PGReplicationStream stream, SlotInfo slot,
+			long senderTimeoutMillis, Lsn start, @Nullable PendingInitial initial) {
+
+	}
+
+	/**
+	 * An initial snapshot to read before streaming.
+	 *
+	 * @param reader reads it
+	 * @param snapshot the transaction that imported the slot's snapshot (closed once read)
+	 * @param consistentPoint the slot's consistent point
+	 */
+	record PendingInitial(InitialSnapshot reader, Connection snapshot, Lsn consistentPoint) {
+
+		void read(java.util.function.BooleanSupplier stopping) throws Exception {
+			try (Connection c = this.snapshot) {
+				this.reader.read(c, this.consistentPoint, stopping);
+				c.rollback();
+			}
+		}
 
 	}
 

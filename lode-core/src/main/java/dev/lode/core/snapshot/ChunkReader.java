@@ -78,7 +78,8 @@ final class ChunkReader {
 		}
 	}
 
-	private Chunk select(Connection connection, SnapshotTask task, String watermark) throws SQLException {
+	/** Selects the chunk after the task's last key, in the connection's transaction (nothing else). */
+	Chunk select(Connection connection, SnapshotTask task, String watermark) throws SQLException {
 		SnapshotTable table = task.table();
 		List<String> lastKey = task.lastKey();
 		StringJoiner columns = new StringJoiner(", ");

@@ -2,6 +2,7 @@ package dev.lode.core.snapshot;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import dev.lode.core.ChangeKind;
@@ -21,6 +23,7 @@ import dev.lode.core.TransactionInfo;
 import dev.lode.core.WalChange;
 import dev.lode.core.WatchedTable;
 import dev.lode.core.replication.ChangeHandler;
+import dev.lode.core.replication.InitialSnapshot;
 import dev.lode.core.replication.PgConnector;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -49,6 +52,9 @@ public final class SnapshotCoordinator {
 
 	private static final long RETRY_NANOS = 1_000_000_000L;
 
+	/** The id prefix of initial snapshots. */
+	static final String INITIAL = "initial-";
+
 	private final ChangeHandler delegate;
 
 	private final PgConnector connector;
@@ -61,6 +67,8 @@ public final class SnapshotCoordinator {
 
 	private final List<String> startupTables;
 
+	private final @Nullable Supplier<List<String>> initialTables;
+
 	private final List<SnapshotListener> listeners = new CopyOnWriteArrayList<>();
 
 	private final ConcurrentLinkedQueue<Requested> requested = new ConcurrentLinkedQueue<>();
@@ -68,6 +76,8 @@ public final class SnapshotCoordinator {
 	private final Map<String, SnapshotTask> running = new ConcurrentHashMap<>();
 
 	private final Handler handler = new Handler();
+
+	private final Initial initial = new Initial();
 
 	// replication thread only, from here on
 
@@ -100,6 +110,25 @@ public final class SnapshotCoordinator {
 	 */
 	public SnapshotCoordinator(ChangeHandler delegate, PgConnector connector, String slot, int chunkSize,
 			List<String> startupTables, Supplier<List<WatchedTable>> watched) {
+		this(delegate, connector, slot, chunkSize, startupTables, watched, null);
+	}
+
+	/**
+	 * @param delegate the handler changes and snapshot rows go to
+	 * @param connector connects to the slot's database
+	 * @param slot the slot (progress is kept per slot)
+	 * @param chunkSize rows per chunk
+	 * @param startupTables tables to read once per slot when streaming starts (a table already read, or being
+	 * read, is not read again)
+	 * @param watched the tables listeners watch (empty for all)
+	 * @param initialTables the tables to read at the consistent point of a slot lode creates
+	 * ({@code lode.snapshot.mode=initial}; asked when the slot is about to be created), or {@code null} for no
+	 * initial snapshot
+	 */
+	public SnapshotCoordinator(ChangeHandler delegate, PgConnector connector, String slot, int chunkSize,
+			List<String> startupTables, Supplier<List<WatchedTable>> watched,
+			@Nullable Supplier<List<String>> initialTables) {
+		this.initialTables = initialTables;
 		this.delegate = delegate;
 		this.connector = connector;
 		this.store = new SnapshotProgressStore(slot);
@@ -198,8 +227,12 @@ public final class SnapshotCoordinator {
 			for (SnapshotProgressStore.Persisted persisted : this.store.running(c)) {
 				try {
 					SnapshotTable table = SnapshotTable.read(c, persisted.schema() + "." + persisted.table());
+					// an initial snapshot that stopped goes on chunk by chunk; its end is today's greatest key
+					// (what it recorded before the slot existed may be older than the consistent point)
+					List<String> maxKey = persisted.id().startsWith(INITIAL) ? ChunkReader.maxKey(c, table)
+							: persisted.maxKey();
 					this.requested.add(new Requested(new SnapshotTask(persisted.id(), table, persisted.lastKey(),
-							persisted.maxKey(), persisted.rows()), true));
+							maxKey, persisted.rows()), true));
 				}
 				catch (SnapshotException ex) {
 					logger.warn("Snapshot {} of {}.{} cannot continue: {}", persisted.id(), persisted.schema(),
@@ -376,6 +409,74 @@ public final class SnapshotCoordinator {
 		}
 	}
 
+	/**
+	 * The initial snapshot: recorded before the slot exists (one task per table, all progress of an earlier slot
+	 * of the name dropped), then read in the slot's exported snapshot chunk by chunk in key order; each chunk's
+	 * rows are delivered as one transaction and its progress recorded once its listeners completed. A process
+	 * that stops in the middle continues on its next start from the last recorded key, as an on-demand
+	 * (watermarked) snapshot, since the stream has moved on by then.
+	 */
+	private final class Initial implements InitialSnapshot {
+
+		private List<SnapshotTask> tasks = List.of();
+
+		@Override
+		public void beforeSlotCreation(Connection plain) throws SQLException {
+			Supplier<List<String>> tables = SnapshotCoordinator.this.initialTables;
+			List<String> names = (tables != null) ? tables.get() : List.of();
+			String id = INITIAL + UUID.randomUUID();
+			List<SnapshotTask> created = new ArrayList<>();
+			for (String name : names) {
+				SnapshotTable table = SnapshotTable.read(plain, name);
+				checkWatched(table);
+				created.add(new SnapshotTask(id, table, null, ChunkReader.maxKey(plain, table), 0));
+			}
+			SnapshotProgressStore store = SnapshotCoordinator.this.store;
+			store.create(plain);
+			store.forget(plain); // a slot of this name that was dropped: its snapshots' positions mean nothing now
+			for (SnapshotTask task : created) {
+				store.startInitial(plain, task);
+			}
+			this.tasks = created;
+			logger.info("Initial snapshot {} of {} recorded; it is read at the slot's consistent point", id, names);
+		}
+
+		@Override
+		public void read(Connection snapshot, Lsn consistentPoint, BooleanSupplier stopping) throws Exception {
+			long xid = 0;
+			for (SnapshotTask task : this.tasks) {
+				// read here, before streaming, whatever the table held when the snapshot was recorded
+				SnapshotCoordinator.this.running.put(task.id() + "/" + task.table().qualifiedName(), task);
+				SnapshotCoordinator.this.listeners.forEach((listener) -> listener.started(task.progress(), false));
+				logger.info("Initial snapshot {} of {} starts (about {} rows)", task.id(), task.table().qualifiedName(),
+						task.table().estimatedRows());
+				boolean last = false;
+				while (!last) {
+					if (stopping.getAsBoolean()) {
+						logger.info("Initial snapshot {} of {} stops after {} rows; the next start continues it",
+								task.id(), task.table().qualifiedName(), task.rows());
+						closeConnection();
+						return;
+					}
+					ChunkReader.Chunk chunk = SnapshotCoordinator.this.reader.select(snapshot, task, "initial");
+					TransactionInfo transaction = new TransactionInfo(xid--, consistentPoint, OffsetDateTime.now());
+					SnapshotCoordinator.this.delegate.begin(transaction);
+					deliver(chunk, transaction, consistentPoint);
+					// listeners of the chunk complete before its progress is recorded: a restart reads it again
+					SnapshotCoordinator.this.delegate.commitAsync(transaction).toCompletableFuture().get();
+					last = chunk.last;
+					finishChunk(chunk);
+					if (!last) {
+						SnapshotCoordinator.this.store.chunkStarts(connection(), task);
+					}
+				}
+			}
+			this.tasks = List.of();
+			closeConnection();
+		}
+
+	}
+
 	private record Requested(SnapshotTask task, boolean resumed) {
 
 	}
@@ -440,6 +541,11 @@ public final class SnapshotCoordinator {
 		public void betweenTransactions() throws Exception {
 			SnapshotCoordinator.this.betweenTransactions();
 			SnapshotCoordinator.this.delegate.betweenTransactions();
+		}
+
+		@Override
+		public @Nullable InitialSnapshot initialSnapshot() {
+			return (SnapshotCoordinator.this.initialTables != null) ? SnapshotCoordinator.this.initial : null;
 		}
 
 		@Override

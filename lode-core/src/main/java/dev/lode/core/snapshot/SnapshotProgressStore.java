@@ -68,6 +68,15 @@ public final class SnapshotProgressStore {
 
 	/** Records a table's snapshot as started. */
 	void start(Connection connection, SnapshotTask task) throws SQLException {
+		insert(connection, task, (task.maxKey() == null) ? DONE : RUNNING);
+	}
+
+	/** Records a table's initial snapshot as started, even when the table is empty now (it is read later). */
+	void startInitial(Connection connection, SnapshotTask task) throws SQLException {
+		insert(connection, task, RUNNING);
+	}
+
+	private void insert(Connection connection, SnapshotTask task, String status) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("insert into " + TABLE
 				+ " (slot, snapshot_id, table_schema, table_name, last_key, max_key, status, rows)"
 				+ " values (?, ?, ?, ?, null, ?, ?, 0)")) {
@@ -76,7 +85,15 @@ public final class SnapshotProgressStore {
 			statement.setString(3, task.table().schema());
 			statement.setString(4, task.table().table());
 			statement.setArray(5, array(connection, task.maxKey()));
-			statement.setString(6, (task.maxKey() == null) ? DONE : RUNNING);
+			statement.setString(6, status);
+			statement.executeUpdate();
+		}
+	}
+
+	/** Forgets every snapshot of the slot (before the slot is created: an earlier slot of the name is gone). */
+	void forget(Connection connection) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("delete from " + TABLE + " where slot = ?")) {
+			statement.setString(1, this.slot);
 			statement.executeUpdate();
 		}
 	}

@@ -1,21 +1,24 @@
 package dev.lode.spring.boot.autoconfigure;
 
 import java.util.List;
+import java.util.function.Supplier;
 
+import dev.lode.core.WatchedTable;
 import dev.lode.core.decode.OutputFormat;
 import dev.lode.core.replication.ChangeHandler;
 import dev.lode.core.replication.PgConnector;
-import dev.lode.core.snapshot.SnapshotCoordinator;
-import dev.lode.spring.container.LodeSnapshots;
 import dev.lode.core.replication.ReplicationObserver;
 import dev.lode.core.replication.ReplicationSettings;
+import dev.lode.core.replication.ReplicationSetupException;
+import dev.lode.core.snapshot.SnapshotCoordinator;
 import dev.lode.spring.container.ContainerOptions;
+import dev.lode.spring.container.LodeSnapshots;
+import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.listener.ErrorHandlingChangeHandler;
 import dev.lode.spring.listener.WalChangeDispatcher;
 import dev.lode.spring.listener.WalChangeErrorHandler;
 import dev.lode.spring.listener.WalChangeListenerFactory;
 import dev.lode.spring.listener.WalListenerObserver;
-import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.observation.WalListenerObservationConvention;
 import dev.lode.spring.observation.WalListenerObservations;
 import io.micrometer.observation.ObservationRegistry;
@@ -105,9 +108,19 @@ public class LodeAutoConfiguration {
 				: new ErrorHandlingChangeHandler(handler, errorHandler);
 		LodeProperties.Snapshot snapshot = properties.getSnapshot();
 		List<ListenerTables> configuredTables = listenerTables.orderedStream().toList();
+		Supplier<List<WatchedTable>> watched = () -> WatchedTables.of(listenerFactory, configuredTables);
+		Supplier<List<String>> initial = null;
+		if (snapshot.getMode() == LodeProperties.Snapshot.Mode.INITIAL) {
+			if (!settings.createSlot()) {
+				throw new ReplicationSetupException("lode.snapshot.mode=initial reads the tables when lode creates the"
+						+ " slot, but lode.slot.create=false: lode never creates it",
+						"Set lode.slot.create=true, or use lode.snapshot.tables (read once per slot, chunk by chunk"
+								+ " while streaming) instead of the initial mode");
+			}
+			initial = () -> InitialTables.of(snapshot.getTables(), watched.get());
+		}
 		return new SnapshotCoordinator(delegate, new PgConnector(settings), settings.slotName(),
-				snapshot.getChunkSize(), snapshot.getTables(),
-				() -> WatchedTables.of(listenerFactory, configuredTables));
+				snapshot.getChunkSize(), snapshot.getTables(), watched, initial);
 	}
 
 	@Bean

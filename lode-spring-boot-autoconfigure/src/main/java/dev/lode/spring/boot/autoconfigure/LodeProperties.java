@@ -341,6 +341,13 @@ public class LodeProperties implements Validator {
 	public static class Snapshot {
 
 		/**
+		 * When lode reads whole tables by itself: {@code never}, or {@code initial}: when lode creates the slot,
+		 * the tables of {@code lode.snapshot.tables} (when empty: every table a listener names) are read at the
+		 * slot's consistent point, each row delivered once as a SNAPSHOT change before any streamed change.
+		 */
+		private Mode mode = Mode.NEVER;
+
+		/**
 		 * Tables to read once per slot when streaming starts ({@code table} or {@code schema.table}), chunk by
 		 * chunk while the stream goes on; a table whose snapshot was started before (by this slot) is not read
 		 * again, and an unfinished one continues.
@@ -362,6 +369,25 @@ public class LodeProperties implements Validator {
 
 		public int getChunkSize() {
 			return this.chunkSize;
+		}
+
+		public Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(Mode mode) {
+			this.mode = mode;
+		}
+
+		/** When lode reads whole tables by itself. */
+		public enum Mode {
+
+			/** Only when asked (lode.snapshot.tables, the endpoint, LodeSnapshots). */
+			NEVER,
+
+			/** Also once when lode creates the slot, at its consistent point. */
+			INITIAL
+
 		}
 
 		public void setChunkSize(int chunkSize) {
