@@ -91,6 +91,15 @@ class SampleApplicationTests {
 		assertThat(lode.toString()).doesNotContain("password");
 	}
 
+	@Test
+	@SuppressWarnings("unchecked")
+	void theLodeEndpointStartsASnapshot() {
+		Map<String, Object> started = this.rest.postForObject("/actuator/lode/snapshot", "{\"tables\": \"orders\"}",
+				Map.class);
+		assertThat(started).as("POST /actuator/lode/snapshot").isNotNull().containsKey("snapshotId")
+			.containsEntry("tables", List.of("orders"));
+	}
+
 	@SuppressWarnings("unchecked")
 	private double measurement(String meter, String tags) {
 		Map<String, Object> body = this.rest.getForObject("/actuator/metrics/" + meter + ((tags != null) ? "?" + tags : ""),
@@ -112,10 +121,23 @@ class SampleApplicationTests {
 		private final JsonMapper json = new JsonMapper();
 
 		<T> T getForObject(String path, Class<T> type) {
+			return send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create("http://127.0.0.1:" + SampleApplicationTests.this.port + path))
+				.build(), type);
+		}
+
+		<T> T postForObject(String path, String json, Class<T> type) {
+			return send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create("http://127.0.0.1:" + SampleApplicationTests.this.port + path))
+				.header("Content-Type", "application/json")
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+				.build(), type);
+		}
+
+		private <T> T send(java.net.http.HttpRequest request, Class<T> type) {
 			try {
-				java.net.http.HttpResponse<String> response = this.client.send(java.net.http.HttpRequest
-					.newBuilder(java.net.URI.create("http://127.0.0.1:" + SampleApplicationTests.this.port + path))
-					.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+				java.net.http.HttpResponse<String> response = this.client.send(request,
+						java.net.http.HttpResponse.BodyHandlers.ofString());
 				return (response.statusCode() == 200) ? this.json.readValue(response.body(), type) : null;
 			}
 			catch (java.io.IOException ex) {

@@ -1,6 +1,8 @@
 package dev.lode.spring;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import dev.lode.core.Lsn;
 import dev.lode.core.WalChange;
@@ -73,7 +75,7 @@ class LodeEndpointTests extends LodeTestApps {
 			await().atMost(Duration.ofSeconds(20)).until(() -> recording.ids.size() == 1);
 			String walsender = walsenderPid();
 
-			assertThat(endpoint.operate("pause").state()).isEqualTo("PAUSED");
+			assertThat(((LodeDescriptor) endpoint.operate("pause", null)).state()).isEqualTo("PAUSED");
 			for (int i = 2; i <= 6; i++) {
 				sql("insert into orders values (" + i + ", 'while paused', 1, 'new')");
 			}
@@ -84,15 +86,33 @@ class LodeEndpointTests extends LodeTestApps {
 			assertThat(container.getReconnectCount()).isZero();
 			assertThat(endpoint.lode().inFlight().transactions()).isZero();
 
-			assertThat(endpoint.operate("resume").state()).isEqualTo("STREAMING");
+			assertThat(((LodeDescriptor) endpoint.operate("resume", null)).state()).isEqualTo("STREAMING");
 			await().atMost(Duration.ofSeconds(20)).until(() -> recording.ids.size() == 6);
 			assertThat(recording.ids).containsExactly(1, 2, 3, 4, 5, 6);
-			assertThatIllegalArgumentException().isThrownBy(() -> endpoint.operate("explode"))
-				.withMessageContaining("use pause or resume");
+			assertThatIllegalArgumentException().isThrownBy(() -> endpoint.operate("explode", null))
+				.withMessageContaining("use pause, resume or snapshot");
 		}
 		finally {
 			this.pg.resetParameter("wal_sender_timeout");
 		}
+	}
+
+	@Test
+	void startsASnapshotOfTheNamedTablesAndShowsItsProgress() {
+		sql("insert into orders select g, 'old', 1, 'new' from generate_series(1, 300) g");
+		ConfigurableApplicationContext context = start(Recording.class,
+				"management.endpoints.web.exposure.include=health,lode", "lode.snapshot.chunk-size=50");
+		Recording recording = context.getBean(Recording.class);
+		LodeEndpoint endpoint = context.getBean(LodeEndpoint.class);
+
+		@SuppressWarnings("unchecked")
+		Map<String, Object> started = (Map<String, Object>) endpoint.operate("snapshot", " orders ,");
+		assertThat(started).containsKey("snapshotId").containsEntry("tables", List.of("orders"));
+		await().atMost(Duration.ofSeconds(30)).until(() -> recording.ids.size() >= 300);
+		assertThat(recording.ids).containsAll(java.util.stream.IntStream.rangeClosed(1, 300).boxed().toList());
+		await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.lode().snapshots().isEmpty());
+		assertThatIllegalArgumentException().isThrownBy(() -> endpoint.operate("snapshot", null))
+			.withMessageContaining("Name the tables");
 	}
 
 	private String walsenderPid() {

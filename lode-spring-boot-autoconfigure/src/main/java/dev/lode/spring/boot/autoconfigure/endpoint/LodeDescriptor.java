@@ -2,6 +2,8 @@ package dev.lode.spring.boot.autoconfigure.endpoint;
 
 import java.util.List;
 
+import dev.lode.core.snapshot.SnapshotProgress;
+
 import dev.lode.spring.boot.autoconfigure.health.LodePositions;
 
 /**
@@ -17,6 +19,6 @@ import dev.lode.spring.boot.autoconfigure.health.LodePositions;
  * @since 0.1.0
  */
 public record LodeDescriptor(String slot, String plugin, String state, LodePositions positions,
-		InFlightDescriptor inFlight, List<ListenerDescriptor> listeners) {
+		InFlightDescriptor inFlight, List<SnapshotProgress> snapshots, List<ListenerDescriptor> listeners) {
 
 }

@@ -1,13 +1,18 @@
 package dev.lode.spring.boot.autoconfigure.endpoint;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.spring.boot.autoconfigure.health.LodePositions;
+import dev.lode.spring.container.LodeSnapshots;
 import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.listener.WalChangeListenerFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -36,6 +41,8 @@ public class LodeEndpoint {
 
 	private final String plugin;
 
+	private final @Nullable LodeSnapshots snapshots;
+
 	/**
 	 * @param container the replication container
 	 * @param listeners the factory that created the listeners
@@ -44,6 +51,20 @@ public class LodeEndpoint {
 	 */
 	public LodeEndpoint(WalReplicationContainer container, WalChangeListenerFactory listeners,
 			ReplicationSettings settings, String plugin) {
+		this(container, listeners, settings, plugin, null);
+	}
+
+	/**
+	 * @param container the replication container
+	 * @param listeners the factory that created the listeners
+	 * @param settings the configured settings (the slot's name before the container started)
+	 * @param plugin the plugin and format lode streams with (e.g. {@code wal2json v2})
+	 * @param snapshots starts snapshots ({@code POST /actuator/lode/snapshot}), or {@code null}
+	 * @since 0.2.0
+	 */
+	public LodeEndpoint(WalReplicationContainer container, WalChangeListenerFactory listeners,
+			ReplicationSettings settings, String plugin, @Nullable LodeSnapshots snapshots) {
+		this.snapshots = snapshots;
 		this.container = container;
 		this.listeners = listeners;
 		this.slot = settings.slotName();
@@ -58,25 +79,50 @@ public class LodeEndpoint {
 		ReplicationSettings started = this.container.getSettings();
 		return new LodeDescriptor((started != null) ? started.slotName() : this.slot, this.plugin,
 				this.container.getState().name(), LodePositions.of(this.container), InFlightDescriptor.of(this.container),
-				listeners());
+				(this.snapshots != null) ? this.snapshots.running() : List.of(), listeners());
 	}
 
 	/**
 	 * Pauses or resumes streaming ({@code POST /actuator/lode/pause}, {@code POST /actuator/lode/resume}).
 	 * Paused, lode stays connected and keeps the slot, finishes the work in flight, dispatches nothing new, and
 	 * WAL accumulates on the server; the state (here and in the health details) is {@code PAUSED}.
-	 * @param operation {@code pause} or {@code resume}
-	 * @return the state afterwards
+	 * <p>{@code POST /actuator/lode/snapshot} with {@code {"tables": "orders,public.customers"}} starts an
+	 * on-demand snapshot of the tables ({@link LodeSnapshots#snapshot}) and returns its id; the rows arrive while
+	 * streaming goes on, and the read operation shows the progress.
+	 * @param operation {@code pause}, {@code resume} or {@code snapshot}
+	 * @param tables the tables of a snapshot, comma-separated
+	 * @return the state afterwards, or the started snapshot
 	 */
 	@WriteOperation
-	public LodeDescriptor operate(@Selector String operation) {
+	@SuppressWarnings("deprecation") // Boot 3.5 knows a parameter is optional only by Spring's own @Nullable
+	public Object operate(@Selector String operation, @org.springframework.lang.Nullable @Nullable String tables) {
 		switch (operation) {
 			case "pause" -> this.container.pause();
 			case "resume" -> this.container.resume();
+			case "snapshot" -> {
+				return snapshot(tables);
+			}
 			default -> throw new IllegalArgumentException(
-					"Unknown operation '" + operation + "': use pause or resume");
+					"Unknown operation '" + operation + "': use pause, resume or snapshot");
 		}
 		return lode();
+	}
+
+	private Map<String, Object> snapshot(@Nullable String tables) {
+		if (this.snapshots == null) {
+			throw new IllegalArgumentException("Snapshots are not available: there is no LodeSnapshots bean");
+		}
+		List<String> names = (tables != null) ? Arrays.stream(tables.split(",")).map(String::strip)
+			.filter((name) -> !name.isEmpty())
+			.toList() : List.of();
+		if (names.isEmpty()) {
+			throw new IllegalArgumentException("Name the tables to read: {\"tables\": \"orders,public.customers\"}");
+		}
+		String id = this.snapshots.snapshot(names.toArray(String[]::new));
+		Map<String, Object> started = new LinkedHashMap<>();
+		started.put("snapshotId", id);
+		started.put("tables", names);
+		return started;
 	}
 
 	private List<ListenerDescriptor> listeners() {

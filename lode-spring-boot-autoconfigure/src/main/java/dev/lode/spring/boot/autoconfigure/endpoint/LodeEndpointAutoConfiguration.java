@@ -4,8 +4,10 @@ import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import dev.lode.spring.boot.autoconfigure.LodeProperties;
 import dev.lode.spring.boot.autoconfigure.health.LodeHealthReport;
+import dev.lode.spring.container.LodeSnapshots;
 import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.listener.WalChangeListenerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -30,9 +32,9 @@ public class LodeEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
 	LodeEndpoint lodeEndpoint(WalReplicationContainer container, WalChangeListenerFactory listenerFactory,
-			ReplicationSettings settings, LodeProperties properties) {
+			ReplicationSettings settings, LodeProperties properties, ObjectProvider<LodeSnapshots> snapshots) {
 		return new LodeEndpoint(container, listenerFactory, settings,
-				LodeHealthReport.describe(properties.outputFormat()));
+				LodeHealthReport.describe(properties.outputFormat()), snapshots.getIfAvailable());
 	}
 
 }
