@@ -443,7 +443,6 @@ public final class SnapshotCoordinator {
 
 		@Override
 		public void read(Connection snapshot, Lsn consistentPoint, BooleanSupplier stopping) throws Exception {
-			long xid = 0;
 			for (SnapshotTask task : this.tasks) {
 				// read here, before streaming, whatever the table held when the snapshot was recorded
 				SnapshotCoordinator.this.running.put(task.id() + "/" + task.table().qualifiedName(), task);
@@ -459,7 +458,8 @@ public final class SnapshotCoordinator {
 						return;
 					}
 					ChunkReader.Chunk chunk = SnapshotCoordinator.this.reader.select(snapshot, task, "initial");
-					TransactionInfo transaction = new TransactionInfo(xid--, consistentPoint, OffsetDateTime.now());
+					// a stand-in transaction: xid 0, committed at the consistent point
+					TransactionInfo transaction = new TransactionInfo(0, consistentPoint, OffsetDateTime.now());
 					SnapshotCoordinator.this.delegate.begin(transaction);
 					deliver(chunk, transaction, consistentPoint);
 					// listeners of the chunk complete before its progress is recorded: a restart reads it again

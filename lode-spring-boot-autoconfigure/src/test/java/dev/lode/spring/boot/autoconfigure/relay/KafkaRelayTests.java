@@ -27,6 +27,31 @@ class KafkaRelayTests extends RelayTestApps {
 	private static final ObjectMapper JSON = new ObjectMapper();
 
 	@Test
+	void theInitialSnapshotsRowsAreRelayedBeforeTheStreamedChanges() throws Exception {
+		sql("insert into orders values (1, 'ann', 1, 1), (2, 'bob', 2, 1), (3, 'cy', 3, 1)");
+		start("lode.relay.kafka.tables=orders", "lode.snapshot.mode=initial", "lode.snapshot.tables=orders");
+		sql("insert into orders values (4, 'dee', 4, 1)");
+
+		List<ConsumerRecord<String, String>> orders = RelayKafka.read(prefix() + ".public.orders", 4);
+		assertThat(orders).hasSize(4);
+		List<ConsumerRecord<String, String>> byId = orders.stream()
+			.sorted(java.util.Comparator.comparing(ConsumerRecord::key))
+			.toList();
+		assertThat(byId).extracting(ConsumerRecord::key)
+			.containsExactly("{\"id\":1}", "{\"id\":2}", "{\"id\":3}", "{\"id\":4}");
+		assertThat(byId).extracting((record) -> RelayKafka.header(record, "lode.kind"))
+			.containsExactly("SNAPSHOT", "SNAPSHOT", "SNAPSHOT", "INSERT");
+		JsonNode snapshot = JSON.readTree(byId.get(1).value());
+		assertThat(snapshot.get("kind").asText()).isEqualTo("SNAPSHOT");
+		assertThat(snapshot.get("new").get("customer").asText()).isEqualTo("bob");
+		assertThat(snapshot.get("transaction").get("xid").asLong()).isZero();
+		JsonNode insert = JSON.readTree(byId.get(3).value());
+		assertThat(Lsn.parse(insert.get("transaction").get("commitLsn").asText()))
+			.as("streamed after the consistent point")
+			.isGreaterThan(Lsn.parse(snapshot.get("transaction").get("commitLsn").asText()));
+	}
+
+	@Test
 	void changesOfTwoTablesReachTheirTopicsWithTheDocumentedKeysValuesAndHeaders() throws Exception {
 		start("lode.relay.kafka.tables=orders,public.customers");
 		sql("insert into orders values (1, 'ann', 12.50, 1); insert into customers values ('ann', true)");
