@@ -8,6 +8,7 @@ import dev.lode.faults.driver.FaultDriver;
 import dev.lode.faults.driver.FaultPlan;
 import dev.lode.faults.driver.FaultPlan.Fault;
 import dev.lode.faults.driver.FaultReport;
+import dev.lode.faults.driver.SnapshotFaults;
 import dev.lode.test.TestPostgres;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,18 @@ class FaultInjectionTest {
 		assertThat(report.injected(Fault.TERMINATE_WALSENDER)).isEqualTo(plan.terminations());
 		assertThat(report.injected(Fault.RESTART_SERVER)).isEqualTo(plan.restarts());
 		assertThat(report.injected(Fault.RESTART_BROKER)).isEqualTo(plan.brokerRestarts());
+	}
+
+	@Test
+	void aListenerKeepsAPerfectCopyThroughInitialAndOnDemandSnapshotsKilledInTheMiddle() throws Exception {
+		boolean full = "full".equals(System.getProperty("lode.faults", "short"));
+		Long seed = seed();
+		SnapshotFaults.Result result = new SnapshotFaults(TestPostgres.get(), full ? 30_000 : 8_000, full ? 10 : 2,
+				(seed != null) ? seed : System.nanoTime(), directory(), System.out).run();
+		assertThat(result.differences()).as("copy vs table\n%s", result.summary()).isEmpty();
+		assertThat(result.killsInInitial()).as("kills in the initial snapshot").isGreaterThan(0);
+		assertThat(result.killsInOnDemand()).as("kills in the on-demand snapshot").isGreaterThan(0);
+		assertThat(result.writes()).as("writes during the snapshots").isGreaterThan(100);
 	}
 
 	private static void assertPromiseHeld(List<String> consumerArguments, long redeliveredPerReconnect)

@@ -3,7 +3,8 @@ package dev.lode.faults.ledger;
 /**
  * One line of a ledger.
  *
- * @param type {@code d} delivered, {@code u} update delivered, {@code s} session started, {@code f} injected failure, {@code r}
+ * @param type {@code d} delivered, {@code u} update delivered, {@code c} a change of the snapshot table (its text: kind, old
+ * id, v, hash of big), {@code s} session started, {@code f} injected failure, {@code r}
  * reconnecting, {@code x} gave up
  * @param id the row id ({@code d}, {@code u}, {@code f}), the attempt ({@code r}), otherwise 0
  * @param text the commit LSN ({@code d}, {@code u}), the confirmed LSN ({@code s}), the reason ({@code x}), otherwise
@@ -34,7 +35,7 @@ public record LedgerRecord(char type, long id, String text) {
 		char type = line.charAt(0);
 		String rest = line.substring(2);
 		return switch (type) {
-			case 'd', 'u' -> {
+			case 'd', 'u', 'c' -> {
 				int space = rest.indexOf(' ');
 				if (space < 0) {
 					throw new IllegalArgumentException("Not a ledger line: '" + line + "'");
@@ -50,7 +51,7 @@ public record LedgerRecord(char type, long id, String text) {
 	@Override
 	public String toString() {
 		return switch (this.type) {
-			case 'd', 'u' -> this.type + " " + this.id + " " + this.text;
+			case 'd', 'u', 'c' -> this.type + " " + this.id + " " + this.text;
 			case 'f', 'r' -> this.type + " " + this.id;
 			default -> this.type + " " + this.text;
 		};

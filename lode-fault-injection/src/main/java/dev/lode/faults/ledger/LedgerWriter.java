@@ -58,6 +58,17 @@ public final class LedgerWriter implements AutoCloseable {
 		append("u " + id + " " + commitLsn);
 	}
 
+	/**
+	 * Records a change of the snapshot table (snapshot mode).
+	 * @param id the row's id (the new id of a key-changing UPDATE)
+	 * @param change kind, old id ({@code -} when the key did not change), v, and the hash of big ({@code -} for
+	 * null, {@code =} when an UPDATE left it unchanged)
+	 * @throws IOException if the ledger cannot be written
+	 */
+	public void copied(long id, String change) throws IOException {
+		append("c " + id + " " + change);
+	}
+
 	/** lode started (or resumed) streaming at {@code confirmedLsn}. */
 	public void sessionStarted(String confirmedLsn) throws IOException {
 		append("s " + confirmedLsn);
