@@ -335,6 +335,26 @@ public final class Bench {
 		return rotated;
 	}
 
+	/** A benchmark's body. */
+	@FunctionalInterface
+	interface Body {
+
+		void run() throws Exception;
+
+	}
+
+	/** Runs the body and exits the JVM: 0 when it completed, 1 when it threw (threads of a broker or engine stay). */
+	static void exitAfter(Body body) {
+		try {
+			body.run();
+			System.exit(0);
+		}
+		catch (Throwable ex) {
+			ex.printStackTrace();
+			System.exit(1);
+		}
+	}
+
 	static void log(String message) {
 		System.out.printf("%tT %s%n", System.currentTimeMillis(), message);
 		System.out.flush();

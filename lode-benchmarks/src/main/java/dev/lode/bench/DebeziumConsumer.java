@@ -30,23 +30,34 @@ public final class DebeziumConsumer {
 	private DebeziumConsumer() {
 	}
 
-	public static void main(String[] args) throws Exception {
+	/**
+	 * The engine's properties for the benchmark table over pgoutput and the benchmark's publication.
+	 * @param connection host, port, database, user, password, slot
+	 * @param snapshotMode Debezium's {@code snapshot.mode}
+	 * @return the properties
+	 */
+	static Properties properties(String[] connection, String snapshotMode) {
 		Properties props = new Properties();
 		props.setProperty("name", "lode-bench");
 		props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
 		props.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
-		props.setProperty("database.hostname", args[0]);
-		props.setProperty("database.port", args[1]);
-		props.setProperty("database.dbname", args[2]);
-		props.setProperty("database.user", args[3]);
-		props.setProperty("database.password", args[4]);
-		props.setProperty("slot.name", args[5]);
+		props.setProperty("database.hostname", connection[0]);
+		props.setProperty("database.port", connection[1]);
+		props.setProperty("database.dbname", connection[2]);
+		props.setProperty("database.user", connection[3]);
+		props.setProperty("database.password", connection[4]);
+		props.setProperty("slot.name", connection[5]);
 		props.setProperty("topic.prefix", "bench");
 		props.setProperty("plugin.name", "pgoutput");
 		props.setProperty("publication.name", Pg.PUBLICATION);
 		props.setProperty("publication.autocreate.mode", "disabled");
-		props.setProperty("snapshot.mode", "no_data");
+		props.setProperty("snapshot.mode", snapshotMode);
 		props.setProperty("table.include.list", "public." + Pg.TABLE);
+		return props;
+	}
+
+	public static void main(String[] args) throws Exception {
+		Properties props = properties(args, "no_data");
 
 		// two passes: from taskStarted to the warm-up marker (cold JVM), then to the end marker (warm JVM)
 		LodeConsumerApp.Passes passes = new LodeConsumerApp.Passes();

@@ -49,14 +49,7 @@ public final class RelayBench {
 	}
 
 	public static void main(String[] args) {
-		try {
-			run(args);
-			System.exit(0);
-		}
-		catch (Throwable ex) {
-			ex.printStackTrace();
-			System.exit(1); // the broker's threads would keep the JVM alive
-		}
+		Bench.exitAfter(() -> run(args)); // the broker's threads would keep the JVM alive
 	}
 
 	private static void run(String[] args) throws Exception {

@@ -49,14 +49,7 @@ public final class SnapshotBench {
 	}
 
 	public static void main(String[] args) {
-		try {
-			run(args);
-			System.exit(0);
-		}
-		catch (Throwable ex) {
-			ex.printStackTrace();
-			System.exit(1);
-		}
+		Bench.exitAfter(() -> run(args));
 	}
 
 	private static void run(String[] args) throws Exception {
@@ -144,22 +137,9 @@ public final class SnapshotBench {
 	}
 
 	private static double debezium(Pg pg, int rows) throws Exception {
-		Properties props = new Properties();
-		props.setProperty("name", "lode-snapshot-bench");
-		props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-		props.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
-		props.setProperty("database.hostname", pg.server.host());
-		props.setProperty("database.port", String.valueOf(pg.server.port()));
-		props.setProperty("database.dbname", pg.database);
-		props.setProperty("database.user", pg.server.username());
-		props.setProperty("database.password", pg.server.password());
-		props.setProperty("slot.name", "b_dbz_snapshot");
-		props.setProperty("topic.prefix", "bench");
-		props.setProperty("plugin.name", "pgoutput");
-		props.setProperty("publication.name", Pg.PUBLICATION);
-		props.setProperty("publication.autocreate.mode", "disabled");
-		props.setProperty("snapshot.mode", "initial");
-		props.setProperty("table.include.list", "public." + Pg.TABLE);
+		Properties props = DebeziumConsumer.properties(new String[] { pg.server.host(),
+				String.valueOf(pg.server.port()), pg.database, pg.server.username(), pg.server.password(),
+				"b_dbz_snapshot" }, "initial");
 		AtomicLong seen = new AtomicLong();
 		AtomicLong started = new AtomicLong();
 		AtomicLong ended = new AtomicLong();

@@ -96,29 +96,10 @@ public final class SnapshotFaults {
 		int killsOnDemand = 0;
 		try {
 			launch();
-			// kills in the middle of the initial snapshot
-			while (killsInitial < this.killsPerSnapshot) {
-				long before = copies();
-				awaitTrue(() -> copies() > before + this.rows / (this.killsPerSnapshot * 4L) || initialDone(), 120);
-				if (initialDone()) {
-					break;
-				}
-				kill();
-				killsInitial++;
-				launch();
-			}
+			killsInitial = killInTheMiddle(this::copies, this::initialDone);
 			awaitTrue(this::initialDone, 300);
 			awaitTrue(() -> onDemandRows() > 0, 120);
-			while (killsOnDemand < this.killsPerSnapshot) {
-				long before = onDemandRows();
-				awaitTrue(() -> onDemandRows() > before + this.rows / (this.killsPerSnapshot * 4L) || onDemandDone(), 120);
-				if (onDemandDone()) {
-					break;
-				}
-				kill();
-				killsOnDemand++;
-				launch();
-			}
+			killsOnDemand = killInTheMiddle(this::onDemandRows, this::onDemandDone);
 			awaitTrue(this::onDemandDone, 300);
 		}
 		finally {
@@ -215,6 +196,28 @@ public final class SnapshotFaults {
 				"--fault.snapshot=true", "--fault.snapshot-row-delay-micros=200",
 				"--fault.parent-pid=" + ProcessHandle.current().pid());
 		this.runs.add(ConsumerProcess.start(run, this.directory, arguments, Map.of("LODE_PASSWORD", this.pg.password())));
+	}
+
+	/**
+	 * Kills the consumer up to {@code killsPerSnapshot} times, each time after the snapshot made some progress
+	 * and before it is done, and starts the next one.
+	 * @return the kills
+	 */
+	private int killInTheMiddle(java.util.function.LongSupplier progress, java.util.function.BooleanSupplier done)
+			throws InterruptedException {
+		int kills = 0;
+		while (kills < this.killsPerSnapshot) {
+			long before = progress.getAsLong();
+			long step = this.rows / (this.killsPerSnapshot * 4L);
+			awaitTrue(() -> progress.getAsLong() > before + step || done.getAsBoolean(), 120);
+			if (done.getAsBoolean()) {
+				break;
+			}
+			kill();
+			kills++;
+			launch();
+		}
+		return kills;
 	}
 
 	private void kill() throws InterruptedException {
