@@ -305,8 +305,8 @@ public final class SnapshotCoordinator {
 	private void start(SnapshotTask task, boolean resumed) throws SQLException {
 		this.running.put(task.id() + "/" + task.table().qualifiedName(), task);
 		this.listeners.forEach((listener) -> listener.started(task.progress(), resumed));
-		logger.info("Snapshot {} of {} {} (about {} rows)", task.id(), task.table().qualifiedName(),
-				resumed ? "resumes after " + task.rows() + " rows" : "starts", task.table().estimatedRows());
+		logger.info("Snapshot {} of {} {} ({})", task.id(), task.table().qualifiedName(),
+				resumed ? "resumes after " + task.rows() + " rows" : "starts", about(task.table().estimatedRows()));
 		if (task.maxKey() == null) {
 			complete(task);
 			return;
@@ -325,10 +325,17 @@ public final class SnapshotCoordinator {
 		}
 		else if (task.logDue()) {
 			SnapshotProgress p = task.progress();
-			long eta = (p.rowsPerSecond() > 0) ? (long) (p.remainingRows() / p.rowsPerSecond()) : -1;
-			logger.info("Snapshot {} of {}: {} rows of about {} ({} rows/s, ETA {} s)", task.id(), p.table(),
-					p.rows(), p.estimatedRows(), (long) p.rowsPerSecond(), eta);
+			String eta = (p.rowsPerSecond() > 0 && p.estimatedRows() >= 0)
+					? (long) (p.remainingRows() / p.rowsPerSecond()) + " s" : "unknown";
+			logger.info("Snapshot {} of {}: {} rows ({}; {} rows/s, ETA {})", task.id(), p.table(), p.rows(),
+					about(p.estimatedRows()), (long) p.rowsPerSecond(), eta);
 		}
+	}
+
+	/** The estimate for a log line: PostgreSQL has none for a table never analyzed (reltuples -1). */
+	private static String about(long estimatedRows) {
+		return (estimatedRows >= 0) ? "about " + estimatedRows + " rows in the table"
+				: "size unknown: the table was never analyzed";
 	}
 
 	private void complete(SnapshotTask task) {
@@ -447,8 +454,8 @@ public final class SnapshotCoordinator {
 				// read here, before streaming, whatever the table held when the snapshot was recorded
 				SnapshotCoordinator.this.running.put(task.id() + "/" + task.table().qualifiedName(), task);
 				SnapshotCoordinator.this.listeners.forEach((listener) -> listener.started(task.progress(), false));
-				logger.info("Initial snapshot {} of {} starts (about {} rows)", task.id(), task.table().qualifiedName(),
-						task.table().estimatedRows());
+				logger.info("Initial snapshot {} of {} starts ({})", task.id(), task.table().qualifiedName(),
+						about(task.table().estimatedRows()));
 				boolean last = false;
 				while (!last) {
 					if (stopping.getAsBoolean()) {
