@@ -54,6 +54,9 @@ class SnapshotTests extends LodeTestApps {
 
 	static volatile long listenerDelayMillis;
 
+	/** Runs once, on the listener's thread, when the 1000th snapshot row arrives (the snapshot is half done). */
+	static volatile Runnable midSnapshot;
+
 	/** The kinds in the order the listener saw them, and the ids of the snapshot rows. */
 	static final List<ChangeKind> kinds = new CopyOnWriteArrayList<>();
 
@@ -68,6 +71,7 @@ class SnapshotTests extends LodeTestApps {
 		stale.clear();
 		snapshotRows.set(0);
 		listenerDelayMillis = 0;
+		midSnapshot = null;
 		kinds.clear();
 		snapshotIds.clear();
 		unknown.clear();
@@ -85,12 +89,19 @@ class SnapshotTests extends LodeTestApps {
 		Thread thread = new Thread(writer, "writer");
 		thread.start();
 		await().atMost(Duration.ofSeconds(10)).until(() -> writer.operations.get() > 20);
+		AtomicInteger duringSnapshot = new AtomicInteger();
+		midSnapshot = () -> {
+			// half way through the snapshot, the writer goes on for 150 writes (however fast the snapshot is)
+			int now = writer.operations.get();
+			await().atMost(Duration.ofSeconds(30)).until(() -> writer.operations.get() >= now + 150);
+			duringSnapshot.set(writer.operations.get() - now);
+		};
 		String id = context.getBean(LodeSnapshots.class).snapshot("items");
 		await().atMost(Duration.ofSeconds(90)).until(() -> copier.completed.contains(id));
 		writer.running.set(false);
 		thread.join();
 		assertThat(writer.failure).isNull();
-		assertThat(writer.operations.get()).as("writes during the snapshot").isGreaterThan(100);
+		assertThat(duringSnapshot.get()).as("writes during the snapshot").isGreaterThanOrEqualTo(150);
 		assertPerfectCopy();
 		assertThat(stale).as("snapshot rows older than a change delivered before them").isEmpty();
 		assertThat(copier.started).contains(id);
@@ -157,7 +168,11 @@ class SnapshotTests extends LodeTestApps {
 		Thread thread = new Thread(writer, "writer");
 		thread.start();
 		await().atMost(Duration.ofSeconds(10)).until(() -> writer.operations.get() > 20);
-		// the slot is created (and its snapshot read) while the writer goes on
+		// the slot is created (and its snapshot read) while the writer goes on; half way, 150 more writes
+		midSnapshot = () -> {
+			int now = writer.operations.get();
+			await().atMost(Duration.ofSeconds(30)).until(() -> writer.operations.get() >= now + 150);
+		};
 		ConfigurableApplicationContext context = start(Copier.class, "lode.snapshot.mode=initial",
 				"lode.snapshot.chunk-size=100");
 		Copier copier = context.getBean(Copier.class);
@@ -286,7 +301,10 @@ class SnapshotTests extends LodeTestApps {
 			}
 			switch (change.kind()) {
 				case SNAPSHOT -> {
-					snapshotRows.incrementAndGet();
+					Runnable mid = midSnapshot;
+					if (snapshotRows.incrementAndGet() == 1000 && mid != null) {
+						mid.run();
+					}
 					Integer id = (Integer) change.get("id");
 					snapshotIds.add(id);
 					Map<String, Object> current = copy.get(id);
