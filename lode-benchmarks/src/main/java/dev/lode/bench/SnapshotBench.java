@@ -3,7 +3,6 @@ package dev.lode.bench;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -124,7 +123,7 @@ public final class SnapshotBench {
 				throw new IllegalStateException("lode's snapshot did not complete");
 			}
 			double seconds = (System.nanoTime() - start) / 1e9;
-			peakHeap[0] = peakHeap();
+			peakHeap[0] = ProcStats.peakHeapBytes();
 			if (SnapshotApp.rows.get() != rows) {
 				throw new IllegalStateException("lode delivered " + SnapshotApp.rows.get() + " rows of " + rows);
 			}
@@ -189,16 +188,6 @@ public final class SnapshotBench {
 		for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
 			pool.resetPeakUsage();
 		}
-	}
-
-	private static long peakHeap() {
-		long peak = 0;
-		for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-			if (pool.getType() == MemoryType.HEAP) {
-				peak += pool.getPeakUsage().getUsed();
-			}
-		}
-		return peak;
 	}
 
 	/** lode with a no-op listener of the table's snapshot rows. */

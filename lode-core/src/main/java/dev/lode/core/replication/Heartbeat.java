@@ -1,11 +1,9 @@
 package dev.lode.core.replication;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +20,12 @@ final class Heartbeat implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Heartbeat.class);
 
-	private final PgConnector connector;
-
 	private final long intervalNanos;
 
-	private @Nullable Connection connection;
+	private final ReusedConnection connection;
 
 	Heartbeat(PgConnector connector, Duration interval) {
-		this.connector = connector;
+		this.connection = new ReusedConnection(connector, "heartbeat");
 		this.intervalNanos = interval.toNanos();
 	}
 
@@ -39,12 +35,7 @@ final class Heartbeat implements AutoCloseable {
 
 	void emit() {
 		try {
-			Connection c = this.connection;
-			if (c == null || c.isClosed()) {
-				c = this.connector.openPlain();
-				this.connection = c;
-			}
-			try (Statement statement = c.createStatement()) {
+			try (Statement statement = this.connection.get().createStatement()) {
 				statement.execute("select pg_logical_emit_message(false, '" + PREFIX + "', now()::text)");
 			}
 			logger.trace("Heartbeat written");
@@ -57,16 +48,7 @@ final class Heartbeat implements AutoCloseable {
 
 	@Override
 	public void close() {
-		Connection c = this.connection;
-		this.connection = null;
-		if (c != null) {
-			try {
-				c.close();
-			}
-			catch (SQLException ex) {
-				logger.debug("Closing the heartbeat connection failed", ex);
-			}
-		}
+		this.connection.close();
 	}
 
 }

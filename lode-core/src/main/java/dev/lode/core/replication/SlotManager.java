@@ -116,12 +116,25 @@ public final class SlotManager {
 			}
 		}
 		catch (SQLException ex) {
-			SlotInfo existing = ("42710".equals(ex.getSQLState())) ? find(slotName) : null;
-			if (existing != null) {
-				return existing; // created concurrently by another instance
-			}
-			throw translateCreate(ex, slotName, plugin);
+			return createdConcurrently(ex, slotName, plugin);
 		}
+		return created(slotName);
+	}
+
+	/**
+	 * @return the slot another instance created at the same moment (the creation failed with 42710)
+	 * @throws SQLException the creation's failure, translated, when that is not what happened
+	 */
+	private SlotInfo createdConcurrently(SQLException ex, String slotName, String plugin) throws SQLException {
+		SlotInfo existing = ("42710".equals(ex.getSQLState())) ? find(slotName) : null;
+		if (existing != null) {
+			return existing;
+		}
+		throw translateCreate(ex, slotName, plugin);
+	}
+
+	/** The slot just created. */
+	private SlotInfo created(String slotName) throws SQLException {
 		SlotInfo slot = find(slotName);
 		if (slot == null) {
 			throw new IllegalStateException("Slot '" + slotName + "' vanished right after it was created");
@@ -158,12 +171,9 @@ public final class SlotManager {
 					.make();
 			}
 			catch (SQLException ex) {
-				SlotInfo existing = ("42710".equals(ex.getSQLState())) ? find(slotName) : null;
-				if (existing != null) {
-					validate(existing, plugin, database); // created concurrently: the other instance reads it
-					return new Created(existing, null, existing.confirmedFlushLsn());
-				}
-				throw translateCreate(ex, slotName, plugin);
+				SlotInfo existing = createdConcurrently(ex, slotName, plugin);
+				validate(existing, plugin, database); // the other instance reads its snapshot
+				return new Created(existing, null, existing.confirmedFlushLsn());
 			}
 			String snapshotName = created.getSnapshotName();
 			if (snapshotName == null || !snapshotName.matches("[0-9A-Fa-f-]+")) {
@@ -187,12 +197,15 @@ public final class SlotManager {
 			}
 			throw ex;
 		}
-		SlotInfo slot = find(slotName);
-		if (slot == null) {
-			snapshot.close();
-			throw new IllegalStateException("Slot '" + slotName + "' vanished right after it was created");
+		SlotInfo slot;
+		try {
+			slot = created(slotName);
+			validate(slot, plugin, database);
 		}
-		validate(slot, plugin, database);
+		catch (RuntimeException | SQLException ex) {
+			snapshot.close();
+			throw ex;
+		}
 		return new Created(slot, snapshot, consistentPoint);
 	}
 

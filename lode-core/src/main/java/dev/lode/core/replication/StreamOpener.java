@@ -60,9 +60,10 @@ final class StreamOpener {
 			allowList = OutputPluginAllowList.read(plain, this.decoder.plugin());
 			allowList.check();
 			TablePreflight.check(plain, this.settings.tables());
-			DecoderPreparation.prepare(plain, this.decoder, slots.find(this.settings.slotName()) != null);
+			boolean slotExists = slots.find(this.settings.slotName()) != null;
+			DecoderPreparation.prepare(plain, this.decoder, slotExists);
 			boolean create = this.settings.createSlot() && allowCreate;
-			if (create && initial != null && slots.find(this.settings.slotName()) == null) {
+			if (create && initial != null && !slotExists) {
 				SlotManager.Created created = slots.createWithSnapshot(this.connector, this.settings.slotName(),
 						this.decoder.plugin(), initial);
 				if (created.snapshot() != null) {

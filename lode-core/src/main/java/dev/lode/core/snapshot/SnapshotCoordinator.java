@@ -25,6 +25,7 @@ import dev.lode.core.WatchedTable;
 import dev.lode.core.replication.ChangeHandler;
 import dev.lode.core.replication.InitialSnapshot;
 import dev.lode.core.replication.PgConnector;
+import dev.lode.core.replication.ReusedConnection;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,9 @@ public final class SnapshotCoordinator {
 
 	private final PgConnector connector;
 
+	/** The connection chunks are read and progress is written on (replication thread only). */
+	private final ReusedConnection connection;
+
 	private final SnapshotProgressStore store;
 
 	private final ChunkReader reader;
@@ -84,8 +88,6 @@ public final class SnapshotCoordinator {
 	private final ArrayDeque<SnapshotTask> queue = new ArrayDeque<>();
 
 	private final RecentTransactions recent = new RecentTransactions(4096);
-
-	private @Nullable Connection connection;
 
 	private boolean loaded;
 
@@ -131,6 +133,7 @@ public final class SnapshotCoordinator {
 		this.initialTables = initialTables;
 		this.delegate = delegate;
 		this.connector = connector;
+		this.connection = new ReusedConnection(connector, "snapshot");
 		this.store = new SnapshotProgressStore(slot);
 		this.reader = new ChunkReader(this.store, chunkSize);
 		this.startupTables = List.copyOf(startupTables);
@@ -303,15 +306,24 @@ public final class SnapshotCoordinator {
 	}
 
 	private void start(SnapshotTask task, boolean resumed) throws SQLException {
-		this.running.put(task.id() + "/" + task.table().qualifiedName(), task);
-		this.listeners.forEach((listener) -> listener.started(task.progress(), resumed));
-		logger.info("Snapshot {} of {} {} ({})", task.id(), task.table().qualifiedName(),
-				resumed ? "resumes after " + task.rows() + " rows" : "starts", about(task.table().estimatedRows()));
+		announce(task, resumed);
 		if (task.maxKey() == null) {
 			complete(task);
 			return;
 		}
 		this.queue.addLast(task);
+	}
+
+	/** The task runs from now on: in {@link #running()}, to the listeners, in the log. */
+	private void announce(SnapshotTask task, boolean resumed) {
+		this.running.put(runningKey(task), task);
+		this.listeners.forEach((listener) -> listener.started(task.progress(), resumed));
+		logger.info("Snapshot {} of {} {} ({})", task.id(), task.table().qualifiedName(),
+				resumed ? "resumes after " + task.rows() + " rows" : "starts", about(task.table().estimatedRows()));
+	}
+
+	private static String runningKey(SnapshotTask task) {
+		return task.id() + "/" + task.table().qualifiedName();
 	}
 
 	private void finishChunk(ChunkReader.Chunk chunk) throws SQLException {
@@ -339,7 +351,7 @@ public final class SnapshotCoordinator {
 	}
 
 	private void complete(SnapshotTask task) {
-		this.running.remove(task.id() + "/" + task.table().qualifiedName());
+		this.running.remove(runningKey(task));
 		SnapshotProgress p = task.progress();
 		logger.info("Snapshot {} of {} complete: {} rows ({} rows/s)", task.id(), p.table(), p.rows(),
 				(long) p.rowsPerSecond());
@@ -395,25 +407,11 @@ public final class SnapshotCoordinator {
 	}
 
 	private Connection connection() throws SQLException {
-		Connection c = this.connection;
-		if (c == null || c.isClosed()) {
-			c = this.connector.openPlain();
-			this.connection = c;
-		}
-		return c;
+		return this.connection.get();
 	}
 
 	private void closeConnection() {
-		Connection c = this.connection;
-		this.connection = null;
-		if (c != null) {
-			try {
-				c.close();
-			}
-			catch (SQLException ex) {
-				logger.debug("Closing the snapshot connection failed", ex);
-			}
-		}
+		this.connection.close();
 	}
 
 	/**
@@ -452,10 +450,7 @@ public final class SnapshotCoordinator {
 		public void read(Connection snapshot, Lsn consistentPoint, BooleanSupplier stopping) throws Exception {
 			for (SnapshotTask task : this.tasks) {
 				// read here, before streaming, whatever the table held when the snapshot was recorded
-				SnapshotCoordinator.this.running.put(task.id() + "/" + task.table().qualifiedName(), task);
-				SnapshotCoordinator.this.listeners.forEach((listener) -> listener.started(task.progress(), false));
-				logger.info("Initial snapshot {} of {} starts ({})", task.id(), task.table().qualifiedName(),
-						about(task.table().estimatedRows()));
+				announce(task, false);
 				boolean last = false;
 				while (!last) {
 					if (stopping.getAsBoolean()) {
