@@ -21,4 +21,14 @@ public record SnapshotMarker(String snapshotId, String table, boolean last) {
 		Objects.requireNonNull(table, "table");
 	}
 
+	/**
+	 * @return whether the row comes from the snapshot lode reads after a gap in its stream
+	 * ({@code lode.slot.on-loss=resync}): together with that snapshot's completion, a listener that keeps a copy
+	 * can drop what the snapshot did not deliver again (deleted during the gap)
+	 * @since 0.3.0
+	 */
+	public boolean isResync() {
+		return this.snapshotId.startsWith("resync-");
+	}
+
 }

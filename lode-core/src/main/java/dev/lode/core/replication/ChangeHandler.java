@@ -90,6 +90,20 @@ public interface ChangeHandler {
 	}
 
 	/**
+	 * After a gap in the stream, before lode creates a new slot ({@code lode.slot.on-loss=resync}): records a snapshot
+	 * of every watched table, read chunk by chunk while the new slot streams, so that listeners that keep a copy
+	 * converge again. Recorded before the slot exists, so a process that stops meanwhile finds the gap again or
+	 * continues the snapshot.
+	 * @param plain a plain connection in auto-commit mode
+	 * @return the snapshot's id, or {@code null} (the default) when this handler cannot read tables
+	 * @throws Exception when the snapshot cannot be recorded (a table without primary key, say): no slot is created
+	 * @since 0.3.0
+	 */
+	default @Nullable String resyncAfterGap(java.sql.Connection plain) throws Exception {
+		return null;
+	}
+
+	/**
 	 * The stream ended (stop, failure or lost connection): work handed over and not started yet may be
 	 * dropped, as the next stream delivers it again from the acknowledged position.
 	 * @since 0.2.0

@@ -63,4 +63,18 @@ public final class CompositeReplicationObserver implements ReplicationObserver {
 		}
 	}
 
+	@Override
+	public void streamGap(StreamGap gap) {
+		for (ReplicationObserver observer : this.observers) {
+			observer.streamGap(gap);
+		}
+	}
+
+	@Override
+	public void streamChecked(SlotInfo slot, ServerIdentity server, StreamRecord record) {
+		for (ReplicationObserver observer : this.observers) {
+			observer.streamChecked(slot, server, record);
+		}
+	}
+
 }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One replication session: validates the slot, streams from its confirmed position, decodes, hands
  * each change to the {@link ChangeHandler} on the calling thread in commit order, and acknowledges a
- * transaction's commit end LSN only after the handler returned for all of it. Owns no thread pool:
+ * transaction's commit end LSN only after the handler returned for all of it. What it confirms to the server never
+ * passes lode's record of the stream ({@link ConfirmLimit}), so a replaced slot is recognised. Owns no thread pool:
  * {@link #run()} blocks the caller until {@link #stop(long)} or a failure.
  *
  * <p>The stream is read with {@code readPending()} polling (never the blocking {@code read()}, see
@@ -88,6 +89,9 @@ public final class ReplicationLoop {
 
 	private @Nullable Heartbeat heartbeat;
 
+	/** What may be confirmed to the server: no further than lode's record of the stream says. */
+	private volatile @Nullable ConfirmLimit confirmLimit;
+
 	/**
 	 * @param settings connection and slot settings
 	 * @param decoder the decoder for the slot's plugin format
@@ -128,7 +132,7 @@ public final class ReplicationLoop {
 	 */
 	public SlotInfo open(boolean allowCreate, @Nullable Lsn acknowledged) throws Exception {
 		StreamOpener opener = new StreamOpener(this.settings, this.decoder);
-		StreamOpener.Opened opened = opener.open(allowCreate, acknowledged, this.handler.initialSnapshot());
+		StreamOpener.Opened opened = opener.open(allowCreate, acknowledged, this.handler, this.observer);
 		SlotInfo slot = opened.slot();
 		if (opened.initial() != null) {
 			// created with an exported snapshot: run() reads it on the replication thread, then streams
@@ -146,6 +150,10 @@ public final class ReplicationLoop {
 					slot.name(), start, slot.confirmedFlushLsn());
 		}
 		this.acks = new AckTracker(start);
+		this.confirmLimit = new ConfirmLimit(
+				new StreamRecordStore(this.settings.guard().recordSchema(), this.settings.slotName()),
+				opener.connector(), opened.server().walsenderPid(), this.settings.statusInterval(),
+				opened.record().confirmLimit());
 		this.decoder.reset();
 		if (!this.settings.heartbeatInterval().isZero()) {
 			this.heartbeat = new Heartbeat(opener.connector(), this.settings.heartbeatInterval());
@@ -188,6 +196,10 @@ public final class ReplicationLoop {
 		keeper.start();
 		try {
 			loop(stream, replication);
+			ConfirmLimit limit = this.confirmLimit;
+			if (limit != null) {
+				limit.writeNow(acks().acknowledged());
+			}
 			sendStatus(stream);
 		}
 		catch (Exception ex) {
@@ -206,6 +218,10 @@ public final class ReplicationLoop {
 			Heartbeat beat = this.heartbeat;
 			if (beat != null) {
 				beat.close();
+			}
+			ConfirmLimit limit = this.confirmLimit;
+			if (limit != null) {
+				limit.close();
 			}
 		}
 		logger.info("Stopped streaming from slot '{}' at {}", slot.name(), acks().acknowledged());
@@ -284,6 +300,7 @@ public final class ReplicationLoop {
 			}
 			if (!this.inTransaction) {
 				betweenTransactions();
+				raiseConfirmLimit(stream);
 			}
 			if (this.forcePending && System.nanoTime() - this.lastForce > BUSY_FORCE_NANOS) {
 				// while catching up, report acknowledgements every second, not only every status interval,
@@ -329,11 +346,11 @@ public final class ReplicationLoop {
 			synchronized (this.ledger) {
 				// everything received was handled: the server's reported position (keepalive) is safe
 				if (this.ledger.isEmpty() && acks().acknowledge(serverPosition)) {
-					stream.setFlushedLSN(LogSequenceNumber.valueOf(serverPosition.value()));
-					stream.setAppliedLSN(LogSequenceNumber.valueOf(serverPosition.value()));
+					confirm(stream, serverPosition);
 					this.observer.acknowledged(serverPosition);
 				}
 			}
+			raiseConfirmLimit(stream);
 		}
 		long now = System.nanoTime();
 		Heartbeat beat = this.heartbeat;
@@ -346,6 +363,41 @@ public final class ReplicationLoop {
 			this.lastForce = now;
 			this.forcePending = false;
 		}
+	}
+
+	/**
+	 * Writes lode's record of the stream when due; once the stream passed a write, confirms what the raised limit
+	 * allows.
+	 */
+	private void raiseConfirmLimit(PGReplicationStream stream) {
+		ConfirmLimit limit = this.confirmLimit;
+		if (limit == null) {
+			return;
+		}
+		Lsn received = Lsn.of(stream.getLastReceiveLSN().asLong());
+		this.busy.enter();
+		boolean rose;
+		try {
+			rose = limit.update(acks().acknowledged(), received);
+		}
+		finally {
+			this.busy.exit();
+		}
+		if (rose) {
+			synchronized (this.ledger) {
+				confirm(stream, acks().acknowledged());
+			}
+			this.forcePending = true;
+		}
+	}
+
+	/** Sets the position the next status update confirms: the acknowledged one, up to the confirm limit. */
+	private void confirm(PGReplicationStream stream, Lsn acknowledged) {
+		ConfirmLimit limit = this.confirmLimit;
+		Lsn confirmed = (limit != null) ? limit.confirmable(acknowledged) : acknowledged;
+		LogSequenceNumber value = LogSequenceNumber.valueOf(confirmed.value());
+		stream.setFlushedLSN(value);
+		stream.setAppliedLSN(value);
 	}
 
 	/** Lets the handler work between transactions (snapshot chunks); the status keeper sees the thread busy. */
@@ -370,8 +422,7 @@ public final class ReplicationLoop {
 		Lsn acked = tracker.acknowledged();
 		this.streamLock.lock();
 		try {
-			stream.setFlushedLSN(LogSequenceNumber.valueOf(acked.value()));
-			stream.setAppliedLSN(LogSequenceNumber.valueOf(acked.value()));
+			confirm(stream, acked);
 			stream.forceUpdateStatus();
 		}
 		finally {
@@ -383,9 +434,7 @@ public final class ReplicationLoop {
 	/** Acknowledges a position; callers hold the ledger's lock, so positions are set in order. */
 	private void acknowledge(PGReplicationStream stream, Lsn lsn) {
 		if (acks().acknowledge(lsn)) {
-			LogSequenceNumber value = LogSequenceNumber.valueOf(lsn.value());
-			stream.setFlushedLSN(value);
-			stream.setAppliedLSN(value);
+			confirm(stream, lsn);
 			this.forcePending = true;
 			this.observer.acknowledged(lsn);
 		}

@@ -53,6 +53,26 @@ public interface ReplicationObserver {
 	}
 
 	/**
+	 * lode found a gap in its stream (the slot it streamed from is gone, invalidated, replaced or on another
+	 * server); called before it acts on {@link StreamGap#action()}: before a re-synchronisation starts, before it
+	 * refuses to stream.
+	 * @param gap the gap
+	 * @since 0.3.0
+	 */
+	default void streamGap(StreamGap gap) {
+	}
+
+	/**
+	 * The stream was checked against lode's record and opened (after {@link #streamingStarted}'s checks).
+	 * @param slot the slot as it was when streaming started
+	 * @param server the server
+	 * @param record the record as written when streaming started
+	 * @since 0.3.0
+	 */
+	default void streamChecked(SlotInfo slot, ServerIdentity server, StreamRecord record) {
+	}
+
+	/**
 	 * The connection was lost or could not be made; lode tries again.
 	 * @param attempt the number of the coming attempt (1 for the first reconnect)
 	 * @param cause what went wrong

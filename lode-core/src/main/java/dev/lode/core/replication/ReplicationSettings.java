@@ -22,11 +22,12 @@ import org.jspecify.annotations.Nullable;
  * @param heartbeatInterval time between heartbeat messages written while idle, zero for none
  * @param busyReadPause how long the replication thread lets messages gather before it reads again while the
  * stream is busy (see {@link #DEFAULT_BUSY_READ_PAUSE}); zero to read every message at once
+ * @param guard how lode guards the end of the stream: gaps, failover slots, its record (since 0.3.0)
  * @since 0.1.0
  */
 public record ReplicationSettings(String url, @Nullable String username, @Nullable String password, String slotName,
 		boolean createSlot, Duration statusInterval, List<WatchedTable> tables, Duration heartbeatInterval,
-		Duration busyReadPause) {
+		Duration busyReadPause, SlotGuard guard) {
 
 	/** The default slot name. */
 	public static final String DEFAULT_SLOT_NAME = "lode_main";
@@ -51,6 +52,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 		Objects.requireNonNull(url, "url");
 		Objects.requireNonNull(slotName, "slotName");
 		Objects.requireNonNull(statusInterval, "statusInterval");
+		Objects.requireNonNull(guard, "guard");
 		tables = List.copyOf(tables);
 		if (heartbeatInterval.isNegative()) {
 			throw new ReplicationSetupException("lode.heartbeat.interval must not be negative, was " + heartbeatInterval,
@@ -85,7 +87,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public static ReplicationSettings of(String url, @Nullable String username, @Nullable String password) {
 		return new ReplicationSettings(url, username, password, DEFAULT_SLOT_NAME, true, Duration.ofSeconds(10),
-				List.of(), Duration.ZERO, DEFAULT_BUSY_READ_PAUSE);
+				List.of(), Duration.ZERO, DEFAULT_BUSY_READ_PAUSE, SlotGuard.DEFAULT);
 	}
 
 	/**
@@ -94,7 +96,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public ReplicationSettings withSlotName(String name) {
 		return new ReplicationSettings(this.url, this.username, this.password, name, this.createSlot,
-				this.statusInterval, this.tables, this.heartbeatInterval, this.busyReadPause);
+				this.statusInterval, this.tables, this.heartbeatInterval, this.busyReadPause, this.guard);
 	}
 
 	/**
@@ -103,7 +105,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public ReplicationSettings withCreateSlot(boolean create) {
 		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, create,
-				this.statusInterval, this.tables, this.heartbeatInterval, this.busyReadPause);
+				this.statusInterval, this.tables, this.heartbeatInterval, this.busyReadPause, this.guard);
 	}
 
 	/**
@@ -112,7 +114,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public ReplicationSettings withStatusInterval(Duration interval) {
 		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, this.createSlot,
-				interval, this.tables, this.heartbeatInterval, this.busyReadPause);
+				interval, this.tables, this.heartbeatInterval, this.busyReadPause, this.guard);
 	}
 
 	/**
@@ -121,7 +123,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public ReplicationSettings withTables(List<WatchedTable> watched) {
 		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, this.createSlot,
-				this.statusInterval, watched, this.heartbeatInterval, this.busyReadPause);
+				this.statusInterval, watched, this.heartbeatInterval, this.busyReadPause, this.guard);
 	}
 
 	/**
@@ -130,7 +132,7 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public ReplicationSettings withHeartbeatInterval(Duration interval) {
 		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, this.createSlot,
-				this.statusInterval, this.tables, interval, this.busyReadPause);
+				this.statusInterval, this.tables, interval, this.busyReadPause, this.guard);
 	}
 
 	/**
@@ -139,7 +141,17 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	 */
 	public ReplicationSettings withBusyReadPause(Duration pause) {
 		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, this.createSlot,
-				this.statusInterval, this.tables, this.heartbeatInterval, pause);
+				this.statusInterval, this.tables, this.heartbeatInterval, pause, this.guard);
+	}
+
+	/**
+	 * @param slotGuard how lode guards the end of the stream
+	 * @return a copy with that guard
+	 * @since 0.3.0
+	 */
+	public ReplicationSettings withGuard(SlotGuard slotGuard) {
+		return new ReplicationSettings(this.url, this.username, this.password, this.slotName, this.createSlot,
+				this.statusInterval, this.tables, this.heartbeatInterval, this.busyReadPause, slotGuard);
 	}
 
 	/**
@@ -157,7 +169,8 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	public String toString() {
 		return "ReplicationSettings{url=" + safeUrl() + ", username=" + this.username + ", slot=" + this.slotName
 				+ ", createSlot=" + this.createSlot + ", statusInterval=" + this.statusInterval + ", tables=" + this.tables
-				+ ", heartbeatInterval=" + this.heartbeatInterval + ", busyReadPause=" + this.busyReadPause + "}";
+				+ ", heartbeatInterval=" + this.heartbeatInterval + ", busyReadPause=" + this.busyReadPause + ", guard="
+				+ this.guard + "}";
 	}
 
 }

@@ -14,9 +14,20 @@ import org.jspecify.annotations.Nullable;
  * @param confirmedFlushLsn the position the consumer confirmed
  * @param restartLsn the oldest WAL position the slot retains
  * @param walStatus {@code reserved}, {@code extended}, {@code unreserved} or {@code lost}
+ * @param failover whether it is a failover slot (PostgreSQL 17+; {@code null} before)
+ * @param invalidationReason why PostgreSQL invalidated it (PostgreSQL 17+; {@code null} when valid or unknown)
  * @since 0.1.0
  */
 public record SlotInfo(String name, String plugin, String database, boolean active, @Nullable Integer activePid,
-		Lsn confirmedFlushLsn, Lsn restartLsn, @Nullable String walStatus) {
+		Lsn confirmedFlushLsn, Lsn restartLsn, @Nullable String walStatus, @Nullable Boolean failover,
+		@Nullable String invalidationReason) {
+
+	/**
+	 * @return whether PostgreSQL invalidated the slot: it cannot stream any more
+	 * @since 0.3.0
+	 */
+	public boolean invalidated() {
+		return "lost".equals(this.walStatus) || this.invalidationReason != null;
+	}
 
 }

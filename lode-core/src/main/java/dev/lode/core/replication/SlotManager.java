@@ -23,16 +23,30 @@ public final class SlotManager {
 
 	private static final Logger logger = LoggerFactory.getLogger(SlotManager.class);
 
+	// failover and invalidation_reason exist from PostgreSQL 17 on: read through to_jsonb, null before
 	private static final String FIND = "select plugin, database, active, active_pid, confirmed_flush_lsn::text,"
-			+ " restart_lsn::text, wal_status, slot_type from pg_replication_slots where slot_name = ?";
+			+ " restart_lsn::text, wal_status, slot_type, (to_jsonb(s) ->> 'failover')::boolean,"
+			+ " to_jsonb(s) ->> 'invalidation_reason' from pg_replication_slots s where slot_name = ?";
 
 	private final Connection connection;
+
+	private final boolean failover;
 
 	/**
 	 * @param connection a plain connection to the slot's database
 	 */
 	public SlotManager(Connection connection) {
+		this(connection, false);
+	}
+
+	/**
+	 * @param connection a plain connection to the slot's database
+	 * @param failover whether slots are created as failover slots (PostgreSQL 17+; ignored before)
+	 * @since 0.3.0
+	 */
+	public SlotManager(Connection connection, boolean failover) {
 		this.connection = connection;
+		this.failover = failover;
 	}
 
 	/**
@@ -79,8 +93,10 @@ public final class SlotManager {
 				}
 				int pid = rs.getInt(4);
 				Integer activePid = rs.wasNull() ? null : pid;
+				boolean isFailover = rs.getBoolean(9);
+				Boolean failover = rs.wasNull() ? null : isFailover;
 				return new SlotInfo(slotName, rs.getString(1), rs.getString(2), rs.getBoolean(3), activePid,
-						lsn(rs.getString(5)), lsn(rs.getString(6)), rs.getString(7));
+						lsn(rs.getString(5)), lsn(rs.getString(6)), rs.getString(7), failover, rs.getString(10));
 			}
 		}
 	}
@@ -105,14 +121,17 @@ public final class SlotManager {
 	}
 
 	private SlotInfo create(String slotName, String plugin) throws SQLException {
-		try (PreparedStatement statement = this.connection
-			.prepareStatement("select lsn::text from pg_create_logical_replication_slot(?, ?)")) {
+		boolean asFailover = failoverSlots();
+		// failover: the fifth argument, from PostgreSQL 17 on
+		try (PreparedStatement statement = this.connection.prepareStatement("select lsn::text from"
+				+ (asFailover ? " pg_create_logical_replication_slot(?, ?, false, false, true)"
+						: " pg_create_logical_replication_slot(?, ?)"))) {
 			statement.setString(1, slotName);
 			statement.setString(2, plugin);
 			try (ResultSet rs = statement.executeQuery()) {
 				rs.next();
-				logger.info("Created logical replication slot '{}' with plugin {} at {}", slotName, plugin,
-						rs.getString(1));
+				logger.info("Created logical replication slot '{}' with plugin {} at {}{}", slotName, plugin,
+						rs.getString(1), asFailover ? " (a failover slot)" : "");
 			}
 		}
 		catch (SQLException ex) {
@@ -270,12 +289,47 @@ public final class SlotManager {
 							+ "', but lode connects to database '" + database + "'",
 					"Point lode.url at database '" + slot.database() + "' or set lode.slot.name to another name");
 		}
-		if ("lost".equals(slot.walStatus())) {
-			throw new ReplicationSetupException("Replication slot '" + slot.name()
-					+ "' was invalidated: the server removed WAL it still needed, so changes were lost",
-					"Drop and recreate the slot (select pg_drop_replication_slot('" + slot.name()
-							+ "')) and resynchronise what the listeners maintain; consider raising max_slot_wal_keep_size");
+	}
+
+	/** @return whether slots lode creates are failover slots: asked for, and PostgreSQL 17 or later */
+	private boolean failoverSlots() throws SQLException {
+		return this.failover && this.connection.getMetaData().getDatabaseMajorVersion() >= 17;
+	}
+
+	/**
+	 * Makes the slot a failover slot when lode creates failover slots and it is none yet (PostgreSQL 17+), over a
+	 * replication connection that did not start streaming.
+	 * @param replication the replication connection
+	 * @param slot the slot
+	 * @return the slot as it is now
+	 * @throws SQLException on database errors
+	 * @since 0.3.0
+	 */
+	SlotInfo ensureFailover(Connection replication, SlotInfo slot) throws SQLException {
+		if (!Boolean.FALSE.equals(slot.failover()) || !failoverSlots()) {
+			return slot;
 		}
+		try (Statement statement = replication.createStatement()) {
+			// the name is validated ([a-z0-9_]); replication commands take no bind parameters
+			statement.execute("ALTER_REPLICATION_SLOT " + slot.name() + " ( FAILOVER true )");
+		}
+		logger.info("Replication slot '{}' is a failover slot now", slot.name());
+		SlotInfo altered = find(slot.name());
+		return (altered != null) ? altered : slot;
+	}
+
+	/**
+	 * Drops the slot (it must not be active).
+	 * @param slotName the slot name
+	 * @throws SQLException on database errors
+	 * @since 0.3.0
+	 */
+	void drop(String slotName) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("select pg_drop_replication_slot(?)")) {
+			statement.setString(1, slotName);
+			statement.execute();
+		}
+		logger.info("Dropped replication slot '{}'", slotName);
 	}
 
 	private @Nullable String queryString(String sql) throws SQLException {

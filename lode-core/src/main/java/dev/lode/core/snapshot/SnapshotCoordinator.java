@@ -56,6 +56,9 @@ public final class SnapshotCoordinator {
 	/** The id prefix of initial snapshots. */
 	static final String INITIAL = "initial-";
 
+	/** The id prefix of the snapshots that re-read the watched tables after a gap in the stream. */
+	public static final String RESYNC = "resync-";
+
 	private final ChangeHandler delegate;
 
 	private final PgConnector connector;
@@ -180,25 +183,54 @@ public final class SnapshotCoordinator {
 	 * @throws SnapshotException when a table cannot be read so (the message names the fix)
 	 */
 	public String snapshot(List<String> tables) {
-		String id = UUID.randomUUID().toString();
-		List<SnapshotTask> tasks = new ArrayList<>();
 		try (Connection c = this.connector.openPlain()) {
-			for (String name : tables) {
-				SnapshotTable table = SnapshotTable.read(c, name);
-				checkWatched(table);
-				tasks.add(new SnapshotTask(id, table, null, ChunkReader.maxKey(c, table), 0));
-			}
-			this.store.create(c);
-			for (SnapshotTask task : tasks) {
-				this.store.start(c, task);
-			}
+			return record(c, UUID.randomUUID().toString(), tables);
 		}
 		catch (SQLException ex) {
 			throw new SnapshotException("Could not start a snapshot of " + tables + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/** Checks the tables, records their snapshot in the progress table and asks the replication thread for it. */
+	private String record(Connection c, String id, List<String> tables) throws SQLException {
+		List<SnapshotTask> tasks = new ArrayList<>();
+		for (String name : tables) {
+			SnapshotTable table = SnapshotTable.read(c, name);
+			checkWatched(table);
+			tasks.add(new SnapshotTask(id, table, null, ChunkReader.maxKey(c, table), 0));
+		}
+		this.store.create(c);
+		for (SnapshotTask task : tasks) {
+			this.store.start(c, task);
+		}
 		tasks.forEach((task) -> this.requested.add(new Requested(task, false)));
 		logger.info("Snapshot {} of {} requested", id, tables);
 		return id;
+	}
+
+	/**
+	 * Records a snapshot of every watched table (every table with a primary key when listeners watch all tables),
+	 * after a gap in the stream; its id starts with {@value #RESYNC}.
+	 * @param plain a plain connection in auto-commit mode
+	 * @return the snapshot's id
+	 * @throws SQLException when it cannot be recorded
+	 * @throws SnapshotException when a watched table cannot be read so (no primary key)
+	 */
+	String resync(Connection plain) throws SQLException {
+		List<WatchedTable> tables = this.watched.get();
+		List<String> names = new ArrayList<>();
+		if (tables.isEmpty() || tables.stream().anyMatch(WatchedTable::isAllTables)) {
+			names.addAll(SnapshotTable.allWithPrimaryKey(plain));
+		}
+		else {
+			for (WatchedTable w : tables) {
+				String name = (w.schema() != null) ? w.schema() + "." + w.table() : w.table();
+				if (name != null && !names.contains(name)) {
+					names.add(name);
+				}
+			}
+		}
+		return record(plain, RESYNC + UUID.randomUUID(), names);
 	}
 
 	/** @return the tables being read, with their progress */
@@ -228,6 +260,12 @@ public final class SnapshotCoordinator {
 		Connection c = connection();
 		if (this.store.exists(c)) {
 			for (SnapshotProgressStore.Persisted persisted : this.store.running(c)) {
+				if (this.requested.stream()
+					.anyMatch((r) -> r.task().id().equals(persisted.id())
+							&& r.task().table().schema().equals(persisted.schema())
+							&& r.task().table().table().equals(persisted.table()))) {
+					continue; // recorded by this process before the stream started (a resync after a gap)
+				}
 				try {
 					SnapshotTable table = SnapshotTable.read(c, persisted.schema() + "." + persisted.table());
 					// an initial snapshot that stopped goes on chunk by chunk; its end is today's greatest key
@@ -502,7 +540,8 @@ public final class SnapshotCoordinator {
 
 		@Override
 		public void change(WalChange change) throws Exception {
-			if (change.table().equals(SnapshotProgressStore.TABLE)) {
+			if (change.table().equals(SnapshotProgressStore.TABLE)
+					|| change.table().equals(dev.lode.core.replication.StreamRecordStore.TABLE)) {
 				return; // lode's own bookkeeping (a publication of all tables carries it)
 			}
 			ChunkReader.Chunk chunk = SnapshotCoordinator.this.window;
@@ -543,6 +582,11 @@ public final class SnapshotCoordinator {
 		public void betweenTransactions() throws Exception {
 			SnapshotCoordinator.this.betweenTransactions();
 			SnapshotCoordinator.this.delegate.betweenTransactions();
+		}
+
+		@Override
+		public @Nullable String resyncAfterGap(Connection plain) throws Exception {
+			return resync(plain);
 		}
 
 		@Override

@@ -77,6 +77,31 @@ public record SnapshotTable(String schema, String table, Map<String, String> col
 				estimate);
 	}
 
+	/**
+	 * @param connection a plain connection
+	 * @return every ordinary or partitioned table with a primary key outside the system schemas, but lode's own
+	 * ({@code schema.table}, quoted where needed), for a snapshot of all tables
+	 * @throws SQLException if the catalog cannot be read
+	 */
+	static List<String> allWithPrimaryKey(Connection connection) throws SQLException {
+		List<String> names = new java.util.ArrayList<>();
+		try (PreparedStatement statement = connection.prepareStatement("select quote_ident(n.nspname) || '.' ||"
+				+ " quote_ident(c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+				+ " where c.relkind in ('r', 'p') and not c.relispartition and n.nspname not in ('pg_catalog',"
+				+ " 'information_schema') and n.nspname not like 'pg\\_%' and c.relname not in (?, ?)"
+				+ " and exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisprimary)"
+				+ " order by 1")) {
+			statement.setString(1, SnapshotProgressStore.TABLE);
+			statement.setString(2, dev.lode.core.replication.StreamRecordStore.TABLE);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					names.add(rs.getString(1));
+				}
+			}
+		}
+		return names;
+	}
+
 	/** A name for {@code to_regclass}: each part quoted unless it already is. */
 	private static String regclass(String name) {
 		int dot = name.indexOf('.');

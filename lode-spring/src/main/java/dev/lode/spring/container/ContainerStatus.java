@@ -1,5 +1,6 @@
 package dev.lode.spring.container;
 
+import dev.lode.spring.event.WalStreamGapEvent;
 import dev.lode.spring.event.WalStreamingEvent;
 import dev.lode.spring.event.WalStreamingStartedEvent;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -8,6 +9,10 @@ import java.util.function.Consumer;
 import dev.lode.core.Lsn;
 import dev.lode.core.TransactionInfo;
 import dev.lode.core.replication.ReplicationObserver;
+import dev.lode.core.replication.ServerIdentity;
+import dev.lode.core.replication.SlotInfo;
+import dev.lode.core.replication.StreamGap;
+import dev.lode.core.replication.StreamRecord;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +39,14 @@ final class ContainerStatus implements ReplicationObserver {
 
 	final AtomicInteger reconnects = new AtomicInteger();
 
+	volatile @Nullable StreamGap lastGap;
+
+	volatile @Nullable SlotInfo slot;
+
+	volatile @Nullable ServerIdentity server;
+
+	volatile @Nullable StreamRecord record;
+
 	/**
 	 * @param publisher publishes the lifecycle events
 	 * @param source the events' source (the container)
@@ -53,6 +66,19 @@ final class ContainerStatus implements ReplicationObserver {
 		this.acknowledged = confirmedLsn;
 		this.error = null;
 		this.publisher.accept(new WalStreamingStartedEvent(this.source, slot, confirmedLsn));
+	}
+
+	@Override
+	public void streamGap(StreamGap gap) {
+		this.lastGap = gap;
+		this.publisher.accept(new WalStreamGapEvent(this.source, gap));
+	}
+
+	@Override
+	public void streamChecked(SlotInfo slot, ServerIdentity server, StreamRecord record) {
+		this.slot = slot;
+		this.server = server;
+		this.record = record;
 	}
 
 	@Override

@@ -391,6 +391,40 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 		return this.status.reconnects.get();
 	}
 
+	/**
+	 * @return the last gap lode found in its stream in this process (the slot it streamed from gone, invalidated,
+	 * replaced or on another server), or {@code null}
+	 * @since 0.3.0
+	 */
+	public dev.lode.core.replication.@Nullable StreamGap getLastGap() {
+		return this.status.lastGap;
+	}
+
+	/**
+	 * @return the slot as it was when streaming last started (with whether it is a failover slot), or {@code null}
+	 * @since 0.3.0
+	 */
+	public dev.lode.core.replication.@Nullable SlotInfo getSlotInfo() {
+		return this.status.slot;
+	}
+
+	/**
+	 * @return the server lode last streamed from (system identifier, timeline), or {@code null}
+	 * @since 0.3.0
+	 */
+	public dev.lode.core.replication.@Nullable ServerIdentity getServerIdentity() {
+		return this.status.server;
+	}
+
+	/**
+	 * @return lode's record of its stream as written when streaming last started (the last gap it recorded among
+	 * others), or {@code null}
+	 * @since 0.3.0
+	 */
+	public dev.lode.core.replication.@Nullable StreamRecord getStreamRecord() {
+		return this.status.record;
+	}
+
 	/** @return the last position received from the server, or {@code null} */
 	public @Nullable Lsn getLastReceivedLsn() {
 		return this.status.received;

@@ -71,7 +71,8 @@ public class LodeAutoConfiguration {
 			.withCreateSlot(properties.getSlot().isCreate())
 			.withStatusInterval(properties.getStatusInterval())
 			.withHeartbeatInterval(properties.getHeartbeat().getInterval())
-			.withBusyReadPause(properties.getBusyReadPause());
+			.withBusyReadPause(properties.getBusyReadPause())
+			.withGuard(properties.getSlot().guard());
 	}
 
 	@Bean

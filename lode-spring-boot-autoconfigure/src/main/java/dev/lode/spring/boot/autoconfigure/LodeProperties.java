@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.lode.core.replication.OnSlotLoss;
+import dev.lode.core.replication.SlotGuard;
 import dev.lode.core.decode.OutputFormat;
 import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.spring.listener.DispatchOptions;
@@ -416,6 +418,56 @@ public class LodeProperties implements Validator {
 		 * application stands by meanwhile).
 		 */
 		private Duration takeoverInterval = Duration.ofSeconds(5);
+
+		/**
+		 * What lode does when its stream has a gap (the slot it streamed from was dropped, invalidated, re-created,
+		 * or is not on the server after a failover or an upgrade): {@code fail} (stop, health DOWN, the gap and the
+		 * ways out named), {@code resync} (a new slot, and every watched table read again by a snapshot whose rows
+		 * say isResync()), or {@code ignore} (a new slot and a WARN that states the gap).
+		 */
+		private OnSlotLoss onLoss = OnSlotLoss.FAIL;
+
+		/**
+		 * Whether lode creates its slot as a failover slot (PostgreSQL 17+, ignored before), and makes an existing
+		 * slot one, so that a standby with sync_replication_slots continues the stream after a promotion.
+		 */
+		private boolean failover = true;
+
+		/**
+		 * Schema of lode's record of its stream (the table lode_stream_record, created the first time lode
+		 * streams; created with the schema when the schema does not exist). Default: the connection's current
+		 * schema.
+		 */
+		private @Nullable String recordSchema;
+
+		public OnSlotLoss getOnLoss() {
+			return this.onLoss;
+		}
+
+		public void setOnLoss(OnSlotLoss onLoss) {
+			this.onLoss = onLoss;
+		}
+
+		public boolean isFailover() {
+			return this.failover;
+		}
+
+		public void setFailover(boolean failover) {
+			this.failover = failover;
+		}
+
+		public @Nullable String getRecordSchema() {
+			return this.recordSchema;
+		}
+
+		public void setRecordSchema(@Nullable String recordSchema) {
+			this.recordSchema = recordSchema;
+		}
+
+		/** @return the guard these settings describe */
+		public SlotGuard guard() {
+			return new SlotGuard(this.onLoss, this.failover, this.recordSchema);
+		}
 
 		public Duration getTakeoverInterval() {
 			return this.takeoverInterval;

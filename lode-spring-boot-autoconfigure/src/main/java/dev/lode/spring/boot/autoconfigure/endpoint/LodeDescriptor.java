@@ -1,6 +1,7 @@
 package dev.lode.spring.boot.autoconfigure.endpoint;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.lode.core.snapshot.SnapshotProgress;
 
@@ -16,9 +17,13 @@ import dev.lode.spring.boot.autoconfigure.health.LodePositions;
  * @param positions the positions received and acknowledged, and the slot's status on the server
  * @param inFlight the work dispatched and not complete
  * @param listeners the registered listeners, {@code @OnWalChange} ones first, each kind by id
+ * @param stream where the stream comes from and its last gap ({@code server}: system identifier and timeline;
+ * {@code confirmLimit}: the furthest position lode may confirm to the slot; {@code lastGap}: the last gap lode found,
+ * in this process or, as recorded, in an earlier one)
  * @since 0.1.0
  */
 public record LodeDescriptor(String slot, String plugin, String state, LodePositions positions,
-		InFlightDescriptor inFlight, List<SnapshotProgress> snapshots, List<ListenerDescriptor> listeners) {
+		InFlightDescriptor inFlight, List<SnapshotProgress> snapshots, List<ListenerDescriptor> listeners,
+		Map<String, Object> stream) {
 
 }

@@ -7,6 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.lode.core.replication.ServerIdentity;
+import dev.lode.core.replication.StreamGap;
+import dev.lode.core.replication.StreamRecord;
+import dev.lode.spring.boot.autoconfigure.health.LodeHealthReport;
+import dev.lode.spring.boot.autoconfigure.health.Secrets;
+
 import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.spring.boot.autoconfigure.health.LodePositions;
 import dev.lode.spring.container.LodeSnapshots;
@@ -79,7 +85,34 @@ public class LodeEndpoint {
 		ReplicationSettings started = this.container.getSettings();
 		return new LodeDescriptor((started != null) ? started.slotName() : this.slot, this.plugin,
 				this.container.getState().name(), LodePositions.of(this.container), InFlightDescriptor.of(this.container),
-				(this.snapshots != null) ? this.snapshots.running() : List.of(), listeners());
+				(this.snapshots != null) ? this.snapshots.running() : List.of(), listeners(), stream());
+	}
+
+	private Map<String, Object> stream() {
+		Map<String, Object> stream = new LinkedHashMap<>();
+		ServerIdentity server = this.container.getServerIdentity();
+		if (server != null) {
+			stream.put("systemIdentifier", server.systemId());
+			stream.put("timeline", server.timeline());
+		}
+		StreamRecord record = this.container.getStreamRecord();
+		if (record != null) {
+			stream.put("confirmLimit", record.confirmLimit().toString());
+			if (record.slotCreatedAt() != null) {
+				stream.put("slotCreatedAt", record.slotCreatedAt().toString());
+			}
+		}
+		StreamGap gap = this.container.getLastGap();
+		if (gap != null) {
+			stream.put("lastGap", LodeHealthReport.gap(gap));
+		}
+		else if (record != null && record.lastGap() != null) {
+			Map<String, Object> recorded = new LinkedHashMap<>();
+			recorded.put("detectedAt", String.valueOf(record.lastGapAt()));
+			recorded.put("message", Secrets.redact(record.lastGap()));
+			stream.put("lastGap", recorded);
+		}
+		return stream;
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.core.replication.ReplicationSetupException;
+import dev.lode.core.replication.StreamGap;
 import dev.lode.core.snapshot.SnapshotCoordinator;
 import dev.lode.core.snapshot.SnapshotProgress;
 import dev.lode.spring.boot.autoconfigure.endpoint.InFlightDescriptor;
@@ -88,6 +89,13 @@ public record LodeHealthReport(Status status, Map<String, Object> details) {
 		putIfKnown(details, "retainedWalBytes", positions.retainedWalBytes());
 		putIfKnown(details, "walStatus", positions.walStatus());
 		putIfKnown(details, "slotStatusError", positions.slotStatusError());
+		putIfKnown(details, "failoverSlot", positions.failoverSlot());
+		putIfKnown(details, "synchronizedStandbySlots", positions.synchronizedStandbySlots());
+		putIfKnown(details, "activeStandbySlots", positions.activeStandbySlots());
+		StreamGap gap = container.getLastGap();
+		if (gap != null) {
+			details.put("lastGap", gap(gap));
+		}
 		if (!positions.slotUsable()) {
 			status = Status.DOWN;
 		}
@@ -99,6 +107,22 @@ public record LodeHealthReport(Status status, Map<String, Object> details) {
 			}
 		}
 		return new LodeHealthReport(status, details);
+	}
+
+	/**
+	 * @param gap a gap in the stream
+	 * @return how health and the endpoint show it
+	 */
+	public static Map<String, Object> gap(StreamGap gap) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("reason", gap.reason().name());
+		details.put("action", gap.action().name());
+		details.put("detectedAt", gap.detectedAt().toString());
+		putIfKnown(details, "lastAcknowledgedLsn", (gap.lastAcknowledged() != null) ? gap.lastAcknowledged().toString() : null);
+		putIfKnown(details, "lastAcknowledgedAt", (gap.lastAcknowledgedAt() != null) ? gap.lastAcknowledgedAt().toString() : null);
+		details.put("promoted", gap.promoted());
+		details.put("message", Secrets.redact(gap.message()));
+		return details;
 	}
 
 	private static Map<String, Object> snapshot(SnapshotProgress progress) {

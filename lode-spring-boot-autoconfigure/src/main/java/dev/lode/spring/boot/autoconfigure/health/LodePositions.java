@@ -20,11 +20,16 @@ import org.jspecify.annotations.Nullable;
  * @param walStatus the slot's {@code wal_status} ({@code reserved}, {@code extended}, {@code unreserved},
  * {@code lost})
  * @param slotStatusError why the slot's status could not be read (no password in it)
+ * @param failoverSlot whether the slot is a failover slot (PostgreSQL 17+; {@code null} before or unknown)
+ * @param synchronizedStandbySlots the server's {@code synchronized_standby_slots} (the standbys' physical slots
+ * that logical decoding waits for), {@code null} when unset
+ * @param activeStandbySlots how many of those have a standby connected now ({@code null} when unknown)
  * @since 0.1.0
  */
 public record LodePositions(@Nullable String received, @Nullable String acknowledged, @Nullable Boolean slotExists,
 		@Nullable Long retainedWalBytes, @Nullable Long confirmedLagBytes, @Nullable String walStatus,
-		@Nullable String slotStatusError) {
+		@Nullable String slotStatusError, @Nullable Boolean failoverSlot, @Nullable String synchronizedStandbySlots,
+		@Nullable Long activeStandbySlots) {
 
 	/**
 	 * @param container the replication container
@@ -35,19 +40,20 @@ public record LodePositions(@Nullable String received, @Nullable String acknowle
 		String acknowledged = text(container.getLastAcknowledgedLsn());
 		ReplicationSettings settings = container.getSettings();
 		if (settings == null || container.getState() == ReplicationState.NEW) {
-			return new LodePositions(received, acknowledged, null, null, null, null, null);
+			return new LodePositions(received, acknowledged, null, null, null, null, null, null, null, null);
 		}
 		try {
 			SlotStatus slot = SlotStatus.read(settings);
 			if (!slot.exists()) {
-				return new LodePositions(received, acknowledged, false, null, null, null, null);
+				return new LodePositions(received, acknowledged, false, null, null, null, null, null, null, null);
 			}
 			return new LodePositions(received, acknowledged, true, slot.retainedWalBytes(), slot.confirmedLagBytes(),
-					slot.walStatus(), null);
+					slot.walStatus(), null, slot.failover(), slot.standbySlots(),
+					(slot.standbySlots() != null) ? slot.activeStandbySlots() : null);
 		}
 		catch (Exception ex) {
 			return new LodePositions(received, acknowledged, null, null, null, null,
-					Secrets.redact(String.valueOf(ex.getMessage())));
+					Secrets.redact(String.valueOf(ex.getMessage())), null, null, null);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.lode.spring.boot.autoconfigure.metrics;
 
 import dev.lode.core.Lsn;
+import dev.lode.core.replication.StreamGap;
 import dev.lode.core.TransactionInfo;
 import dev.lode.core.replication.ReplicationObserver;
 import io.micrometer.core.instrument.Counter;
@@ -23,12 +24,15 @@ public class LodeReplicationMetrics implements ReplicationObserver {
 
 	private volatile long serverPosition;
 
+	private final MeterRegistry registry;
+
 	private volatile long acknowledged;
 
 	/**
 	 * @param registry where to register the meters
 	 */
 	public LodeReplicationMetrics(MeterRegistry registry) {
+		this.registry = registry;
 		this.transactions = Counter.builder("lode.transactions")
 			.description("Transactions whose listeners all returned")
 			.register(registry);
@@ -69,6 +73,17 @@ public class LodeReplicationMetrics implements ReplicationObserver {
 	@Override
 	public void transactionCompleted(TransactionInfo transaction, int changes) {
 		this.transactions.increment();
+	}
+
+	@Override
+	public void streamGap(StreamGap gap) {
+		Counter.builder("lode.slot.gaps")
+			.description("Gaps found in the stream: the slot lode streamed from was gone, invalidated, replaced or on"
+					+ " another server")
+			.tag("reason", gap.reason().name().toLowerCase(java.util.Locale.ROOT))
+			.tag("action", gap.action().name().toLowerCase(java.util.Locale.ROOT))
+			.register(this.registry)
+			.increment();
 	}
 
 	@Override
