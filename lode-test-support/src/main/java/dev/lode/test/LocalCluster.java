@@ -220,6 +220,22 @@ final class LocalCluster {
 
     /** Like {@link #start(Path)}, with extra postgresql.conf lines that override the test settings. */
     static LocalCluster start(Path binDir, String extraConf) {
+        LocalCluster cluster = create(binDir);
+        try {
+            cluster.initdb(extraConf);
+            cluster.startServer();
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.stopAndDelete();
+            throw e;
+        }
+    }
+
+    /**
+     * An empty temporary directory (owner file written, stale clusters reaped) for a cluster that the
+     * shutdown hook stops and removes.
+     */
+    private static LocalCluster create(Path binDir) {
         boolean root = runningAsRoot();
         if (root) {
             checkRootPrerequisites();
@@ -234,13 +250,66 @@ final class LocalCluster {
         }
         LocalCluster cluster = new LocalCluster(binDir, base, root);
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::stopAndDelete, "lode-test-postgres-stop"));
+        return cluster;
+    }
+
+    /**
+     * A new cluster, not started, whose data directory is a cold copy ({@code cp -a}, as the server's OS user)
+     * of this cluster's, which must be stopped cleanly. The copy has no {@code postmaster.pid},
+     * {@code postmaster.opts} nor replication slots (an empty {@code pg_replslot/}), and its sockets go to its
+     * own directory. Removed like any other cluster: {@link #stopAndDelete()}, the shutdown hook, the reaper.
+     */
+    LocalCluster copyStopped() {
+        if (Files.exists(dataDir.resolve("postmaster.pid"))) {
+            throw new IllegalStateException("Cannot copy " + dataDir + ": the server is running (postmaster.pid exists)");
+        }
+        LocalCluster copy = create(binDir);
         try {
-            cluster.initdb(extraConf);
-            cluster.startServer();
-            return cluster;
+            if (asRoot) {
+                copy.runAsJvmUser("chown", OS_USER, copy.baseDir.toString());
+            }
+            Result r = copy.runServerCommand(List.of("cp", "-a", dataDir.toString(), copy.dataDir.toString()));
+            if (r.exitCode != 0) {
+                throw new IllegalStateException("cp -a " + dataDir + " " + copy.dataDir + " failed (exit " + r.exitCode
+                        + "): " + r.output);
+            }
+            Files.deleteIfExists(copy.dataDir.resolve("postmaster.pid"));
+            Files.deleteIfExists(copy.dataDir.resolve("postmaster.opts"));
+            try (DirectoryStream<Path> slots = Files.newDirectoryStream(copy.dataDir.resolve("pg_replslot"))) {
+                for (Path slot : slots) {
+                    deleteRecursively(slot);
+                }
+            }
+            copy.appendConf("unix_socket_directories = '" + copy.baseDir.toString().replace("'", "''") + "'");
+            return copy;
+        } catch (IOException e) {
+            copy.stopAndDelete();
+            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            cluster.stopAndDelete();
+            copy.stopAndDelete();
             throw e;
+        }
+    }
+
+    /** Appends lines to postgresql.conf (later lines win); they take effect at the next start or reload. */
+    void appendConf(String lines) {
+        try {
+            Files.writeString(dataDir.resolve("postgresql.conf"), "\n" + lines + "\n", StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes a file into the data directory (such as {@code standby.signal}), owned by the server's OS user. */
+    void writeDataFile(String name, String content) {
+        Path file = dataDir.resolve(name);
+        try {
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (asRoot) {
+            runAsJvmUser("chown", OS_USER, file.toString());
         }
     }
 
@@ -268,27 +337,26 @@ final class LocalCluster {
         }
         try {
             Files.deleteIfExists(pwFile);
-            String conf = "\n# ---- lode test settings ----\n"
-                    + "listen_addresses = '" + HOST + "'\n"
-                    + "unix_socket_directories = '" + baseDir.toString().replace("'", "''") + "'\n"
-                    + "wal_level = logical\n"
-                    + "max_replication_slots = 40\n"
-                    + "max_wal_senders = 40\n"
-                    + "max_connections = 200\n"
-                    + "fsync = off\n"
-                    // Not off: with asynchronous commit, logical decoding (which reads only flushed WAL)
-                    // sees a commit up to 3 x wal_writer_delay late, making change-capture tests slow
-                    // and flaky. With fsync = off a synchronous commit costs next to nothing.
-                    + "synchronous_commit = on\n"
-                    + "full_page_writes = off\n"
-                    + "shared_buffers = 128MB\n"
-                    + "logging_collector = off\n"
-                    + pluginAllowList()
-                    + extraConf + "\n";
-            Files.writeString(dataDir.resolve("postgresql.conf"), conf, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        appendConf("# ---- lode test settings ----\n"
+                + "listen_addresses = '" + HOST + "'\n"
+                + "unix_socket_directories = '" + baseDir.toString().replace("'", "''") + "'\n"
+                + "wal_level = logical\n"
+                + "max_replication_slots = 40\n"
+                + "max_wal_senders = 40\n"
+                + "max_connections = 200\n"
+                + "fsync = off\n"
+                // Not off: with asynchronous commit, logical decoding (which reads only flushed WAL)
+                // sees a commit up to 3 x wal_writer_delay late, making change-capture tests slow
+                // and flaky. With fsync = off a synchronous commit costs next to nothing.
+                + "synchronous_commit = on\n"
+                + "full_page_writes = off\n"
+                + "shared_buffers = 128MB\n"
+                + "logging_collector = off\n"
+                + pluginAllowList()
+                + extraConf);
     }
 
     /**
@@ -310,18 +378,14 @@ final class LocalCluster {
         return r.output.lines().anyMatch(l -> l.startsWith(name + "\t"));
     }
 
-    private void startServer() {
+    /** Starts the server ({@code pg_ctl -w start}) on a free port, retrying with another when it was taken. */
+    void startServer() {
         Result last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
             port = freePort();
-            try {
-                // later lines win: each attempt appends its own port
-                Files.writeString(dataDir.resolve("postgresql.conf"), "port = " + port + "\n", StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            last = runServerCommand(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-l", logFile.toString(),
-                    "-w", "-t", "60", "start"));
+            // later lines win: each attempt appends its own port
+            appendConf("port = " + port);
+            last = pgCtlStart();
             if (last.exitCode == 0) {
                 return;
             }
@@ -333,6 +397,39 @@ final class LocalCluster {
         }
         throw new TestPostgresUnavailableException("pg_ctl start failed (exit " + last.exitCode + ") for " + dataDir
                 + ":\n" + last.output + "\nserver log " + logFile + ":\n" + tail(logFile));
+    }
+
+    /** Starts again, on the same port, a server stopped with {@link #stop(String)}. */
+    synchronized void startAgain() {
+        Result r = pgCtlStart();
+        if (r.exitCode != 0) {
+            throw new IllegalStateException("pg_ctl start failed (exit " + r.exitCode + ") for " + dataDir + " on port "
+                    + port + ":\n" + r.output + "\nserver log " + logFile + ":\n" + tail(logFile));
+        }
+    }
+
+    private Result pgCtlStart() {
+        return runServerCommand(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-l", logFile.toString(),
+                "-w", "-t", "60", "start"));
+    }
+
+    /** {@code pg_ctl -m <mode> -w stop} ({@code smart}, {@code fast} or {@code immediate}); the data is kept. */
+    synchronized void stop(String mode) {
+        Result r = runServerCommand(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-m", mode, "-w", "-t", "60",
+                "stop"));
+        if (r.exitCode != 0) {
+            throw new IllegalStateException("pg_ctl -m " + mode + " stop failed (exit " + r.exitCode + ") for " + dataDir
+                    + ":\n" + r.output + "\nserver log " + logFile + ":\n" + tail(logFile));
+        }
+    }
+
+    /** {@code pg_ctl -w promote}: a standby leaves recovery and becomes a primary on a new timeline. */
+    synchronized void promote() {
+        Result r = runServerCommand(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-w", "-t", "60", "promote"));
+        if (r.exitCode != 0) {
+            throw new IllegalStateException("pg_ctl promote failed (exit " + r.exitCode + ") for " + dataDir + ":\n"
+                    + r.output + "\nserver log " + logFile + ":\n" + tail(logFile));
+        }
     }
 
     /** {@code pg_ctl -m fast restart -w}, same data directory and port. */
