@@ -254,41 +254,61 @@ final class LocalCluster {
     }
 
     /**
-     * A new cluster, not started, whose data directory is a cold copy ({@code cp -a}, as the server's OS user)
-     * of this cluster's, which must be stopped cleanly. The copy has no {@code postmaster.pid},
-     * {@code postmaster.opts} nor replication slots (an empty {@code pg_replslot/}), and its sockets go to its
-     * own directory. Removed like any other cluster: {@link #stopAndDelete()}, the shutdown hook, the reaper.
+     * A new cluster, not started, whose data directory is a cold copy of this cluster's, which must be stopped
+     * cleanly: see {@link #replaceDataWithCopyOf(LocalCluster)}. Removed like any other cluster:
+     * {@link #stopAndDelete()}, the shutdown hook, the reaper.
      */
     LocalCluster copyStopped() {
-        if (Files.exists(dataDir.resolve("postmaster.pid"))) {
-            throw new IllegalStateException("Cannot copy " + dataDir + ": the server is running (postmaster.pid exists)");
-        }
         LocalCluster copy = create(binDir);
         try {
             if (asRoot) {
                 copy.runAsJvmUser("chown", OS_USER, copy.baseDir.toString());
             }
-            Result r = copy.runServerCommand(List.of("cp", "-a", dataDir.toString(), copy.dataDir.toString()));
-            if (r.exitCode != 0) {
-                throw new IllegalStateException("cp -a " + dataDir + " " + copy.dataDir + " failed (exit " + r.exitCode
-                        + "): " + r.output);
-            }
-            Files.deleteIfExists(copy.dataDir.resolve("postmaster.pid"));
-            Files.deleteIfExists(copy.dataDir.resolve("postmaster.opts"));
-            try (DirectoryStream<Path> slots = Files.newDirectoryStream(copy.dataDir.resolve("pg_replslot"))) {
-                for (Path slot : slots) {
-                    deleteRecursively(slot);
-                }
-            }
-            copy.appendConf("unix_socket_directories = '" + copy.baseDir.toString().replace("'", "''") + "'");
+            copy.replaceDataWithCopyOf(this);
             return copy;
-        } catch (IOException e) {
-            copy.stopAndDelete();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             copy.stopAndDelete();
             throw e;
         }
+    }
+
+    /**
+     * Deletes this stopped cluster's data directory and puts in its place a cold copy ({@code cp -a}, as the
+     * server's OS user) of {@code source}'s, which must be stopped cleanly. The copy has no {@code postmaster.pid},
+     * {@code postmaster.opts} nor replication slots (an empty {@code pg_replslot/}), and its sockets go to this
+     * cluster's directory. Its port is still the source's until the next {@link #startServer(int)}.
+     */
+    void replaceDataWithCopyOf(LocalCluster source) {
+        if (source.running() || running()) {
+            throw new IllegalStateException("Cannot copy " + source.dataDir + " to " + dataDir
+                    + ": a server is running (postmaster.pid exists)");
+        }
+        deleteRecursively(dataDir);
+        if (Files.exists(dataDir)) {
+            throw new IllegalStateException("Could not delete " + dataDir);
+        }
+        Result r = runServerCommand(List.of("cp", "-a", source.dataDir.toString(), dataDir.toString()));
+        if (r.exitCode != 0) {
+            throw new IllegalStateException("cp -a " + source.dataDir + " " + dataDir + " failed (exit " + r.exitCode
+                    + "): " + r.output);
+        }
+        try {
+            Files.deleteIfExists(dataDir.resolve("postmaster.pid"));
+            Files.deleteIfExists(dataDir.resolve("postmaster.opts"));
+            try (DirectoryStream<Path> slots = Files.newDirectoryStream(dataDir.resolve("pg_replslot"))) {
+                for (Path slot : slots) {
+                    deleteRecursively(slot);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        appendConf("unix_socket_directories = '" + baseDir.toString().replace("'", "''") + "'");
+    }
+
+    /** Whether a server runs on the data directory (its {@code postmaster.pid} exists). */
+    boolean running() {
+        return Files.exists(dataDir.resolve("postmaster.pid"));
     }
 
     /** Appends lines to postgresql.conf (later lines win); they take effect at the next start or reload. */
@@ -297,6 +317,28 @@ final class LocalCluster {
             Files.writeString(dataDir.resolve("postgresql.conf"), "\n" + lines + "\n", StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Removes the lines that set {@code parameter} from postgresql.conf and postgresql.auto.conf (where
+     * {@code ALTER SYSTEM} writes); takes effect at the next start or reload.
+     */
+    void removeSetting(String parameter) {
+        Pattern setting = Pattern.compile("^\\s*" + Pattern.quote(parameter) + "(\\s|=)", Pattern.CASE_INSENSITIVE);
+        for (String name : List.of("postgresql.conf", "postgresql.auto.conf")) {
+            Path file = dataDir.resolve(name);
+            try {
+                if (Files.exists(file)) {
+                    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                    List<String> kept = lines.stream().filter(l -> !setting.matcher(l).find()).toList();
+                    if (kept.size() != lines.size()) {
+                        Files.write(file, kept, StandardCharsets.UTF_8); // truncates: keeps the owner
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -382,10 +424,7 @@ final class LocalCluster {
     void startServer() {
         Result last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
-            port = freePort();
-            // later lines win: each attempt appends its own port
-            appendConf("port = " + port);
-            last = pgCtlStart();
+            last = startOn(freePort());
             if (last.exitCode == 0) {
                 return;
             }
@@ -397,6 +436,22 @@ final class LocalCluster {
         }
         throw new TestPostgresUnavailableException("pg_ctl start failed (exit " + last.exitCode + ") for " + dataDir
                 + ":\n" + last.output + "\nserver log " + logFile + ":\n" + tail(logFile));
+    }
+
+    /** Starts the server ({@code pg_ctl -w start}) on the given port. */
+    void startServer(int fixedPort) {
+        Result r = startOn(fixedPort);
+        if (r.exitCode != 0) {
+            throw new IllegalStateException("pg_ctl start failed (exit " + r.exitCode + ") for " + dataDir + " on port "
+                    + fixedPort + ":\n" + r.output + "\nserver log " + logFile + ":\n" + tail(logFile));
+        }
+    }
+
+    private Result startOn(int newPort) {
+        port = newPort;
+        // later lines win: each start appends its own port
+        appendConf("port = " + newPort);
+        return pgCtlStart();
     }
 
     /** Starts again, on the same port, a server stopped with {@link #stop(String)}. */
@@ -448,7 +503,7 @@ final class LocalCluster {
             return;
         }
         try {
-            if (Files.exists(dataDir.resolve("postmaster.pid"))) {
+            if (running()) {
                 runServerCommand(List.of(bin("pg_ctl"), "-D", dataDir.toString(), "-m", "immediate",
                         "-w", "-t", "30", "stop"));
             }

@@ -19,7 +19,11 @@ import java.util.function.Supplier;
  * <p>The standby is a cold copy of the primary's data directory, streams through the physical slot
  * {@value #STANDBY_SLOT} with {@code hot_standby_feedback = on}, and on PostgreSQL 17 and later also
  * synchronizes the primary's failover logical slots ({@code sync_replication_slots = on}, with
- * {@code synchronized_standby_slots = 'lode_standby'} on the primary).
+ * {@code synchronized_standby_slots = 'lode_standby'} on the primary, set once the standby streams).
+ *
+ * <p>After a failover, {@link #rebuildStandby()} makes the dead old primary's place a standby of the promoted
+ * server, on the same port, and swaps the roles: the pair can fail over again, as often as wanted, while clients
+ * stay on {@link #multiHostUrl(String)}.
  *
  * <pre>{@code
  * try (ReplicatedClusters pair = ReplicatedClusters.start()) {
@@ -39,13 +43,18 @@ public final class ReplicatedClusters implements AutoCloseable {
     private static final long REPLICATION_TIMEOUT_SECONDS = 60;
     private static final long SLOT_SYNC_TIMEOUT_SECONDS = 90;
 
-    private final LocalCluster primary;
-    private final LocalCluster standby;
+    /** The current roles, swapped by {@link #rebuildStandby()}; one field so that readers see a consistent pair. */
+    private record Roles(LocalCluster primary, LocalCluster standby) {
+    }
+
+    private volatile Roles roles;
+    /** The ports of {@link #multiHostUrl(String)}, in the order of {@link #start}; the roles may swap, not the ports. */
+    private final String hosts;
     private final int majorVersion;
 
     private ReplicatedClusters(LocalCluster primary, LocalCluster standby, int majorVersion) {
-        this.primary = primary;
-        this.standby = standby;
+        this.roles = new Roles(primary, standby);
+        this.hosts = LocalCluster.HOST + ":" + primary.port() + "," + LocalCluster.HOST + ":" + standby.port();
         this.majorVersion = majorVersion;
     }
 
@@ -65,41 +74,39 @@ public final class ReplicatedClusters implements AutoCloseable {
         }
         int major = LocalCluster.majorVersion(binDir);
         LocalCluster primary = LocalCluster.start(binDir, String.join("\n", primaryConfLines));
-        LocalCluster standby = null;
         try {
-            execute(primary, "postgres",
-                    "select pg_create_physical_replication_slot('" + STANDBY_SLOT + "', true)");
-            primary.stop("fast");
-            standby = primary.copyStopped();
-            if (major >= 17) {
-                primary.appendConf("synchronized_standby_slots = '" + STANDBY_SLOT + "'");
-            }
-            primary.startAgain();
-            standby.appendConf("primary_conninfo = 'host=" + LocalCluster.HOST + " port=" + primary.port()
-                    + " user=" + LocalCluster.USER + " password=" + LocalCluster.PASSWORD
-                    + " dbname=postgres application_name=" + STANDBY_SLOT + "'\n"
-                    + "primary_slot_name = '" + STANDBY_SLOT + "'\n"
-                    + "hot_standby = on\n"
-                    + "hot_standby_feedback = on"
-                    + (major >= 17 ? "\nsync_replication_slots = on" : ""));
-            standby.writeDataFile("standby.signal", "");
-            standby.startServer();
-            ReplicatedClusters pair = new ReplicatedClusters(primary, standby, major);
-            LocalCluster s = standby;
-            await(REPLICATION_TIMEOUT_SECONDS, () -> "the standby streaming from the primary (pg_stat_replication of "
-                    + "the primary shows no '" + STANDBY_SLOT + "' in state 'streaming'); standby log "
-                    + s.logFile() + ":\n" + LocalCluster.tail(s.logFile())
-                    + "\nprimary log " + primary.logFile() + ":\n" + LocalCluster.tail(primary.logFile()),
-                    () -> "streaming".equals(query(primary, "postgres",
-                            "select state from pg_stat_replication where application_name = '" + STANDBY_SLOT + "'")));
-            return pair;
+            return new ReplicatedClusters(primary, makeStandby(primary, major, null), major);
         } catch (RuntimeException e) {
-            if (standby != null) {
-                standby.stopAndDelete();
-            }
             primary.stopAndDelete();
             throw e;
         }
+    }
+
+    /**
+     * After a failover ({@link #killPrimary()}, {@link #promoteStandby()}), makes a new standby of the promoted
+     * server in the dead old primary's place, on the old primary's port (so {@link #multiHostUrl(String)} stays
+     * valid), and swaps the roles: from then on "primary" is the promoted server and "standby" the new one, for every
+     * method, {@code killPrimary}, {@code promoteStandby} and {@code rebuildStandby} included. As in {@link #start},
+     * the new primary gets the slot {@value #STANDBY_SLOT}, stops cleanly ({@code pg_ctl -m fast}: a short outage
+     * that clients must survive), is copied cold (its logical slots stay behind: a failover slot is synchronized to
+     * the new standby again on PostgreSQL 17+) and starts again; the method returns once the new standby streams
+     * and, on 17+, the new primary has {@code synchronized_standby_slots = 'lode_standby'} (set by
+     * {@code ALTER SYSTEM} only then: until the standby is back, logical decoding is not held up).
+     *
+     * @throws IllegalStateException when the primary still runs or the standby is not promoted, or when the new
+     *         standby does not stream within 60 s (then the pair is unusable: close it)
+     */
+    public void rebuildStandby() {
+        Roles old = roles;
+        if (old.primary().running()) {
+            throw new IllegalStateException("rebuildStandby() needs a failover first: the primary still runs"
+                    + " (killPrimary(), promoteStandby())");
+        }
+        if (!"false".equals(query(old.standby(), "postgres", "select pg_is_in_recovery()::text"))) {
+            throw new IllegalStateException("rebuildStandby() needs a failover first: the standby is not promoted"
+                    + " (promoteStandby())");
+        }
+        roles = new Roles(old.standby(), makeStandby(old.standby(), majorVersion, old.primary()));
     }
 
     /** @return the major version of the server binaries (15, 17, ...), 0 when unknown */
@@ -109,21 +116,21 @@ public final class ReplicatedClusters implements AutoCloseable {
 
     /** @return jdbc:postgresql://127.0.0.1:PRIMARY_PORT/database */
     public String primaryUrl(String database) {
-        return url(primary, database);
+        return url(primary(), database);
     }
 
     /** @return jdbc:postgresql://127.0.0.1:STANDBY_PORT/database */
     public String standbyUrl(String database) {
-        return url(standby, database);
+        return url(standby(), database);
     }
 
     /**
-     * @return jdbc:postgresql://127.0.0.1:PRIMARY_PORT,127.0.0.1:STANDBY_PORT/database?targetServerType=primary,
-     *         which reaches whichever of the two is the primary
+     * @return jdbc:postgresql://127.0.0.1:PORT1,127.0.0.1:PORT2/database?targetServerType=primary, the ports of
+     *         the primary and the standby as {@link #start} made them, which reaches whichever of the two is the
+     *         primary; the same URL after any number of {@link #rebuildStandby()}
      */
     public String multiHostUrl(String database) {
-        return "jdbc:postgresql://" + LocalCluster.HOST + ":" + primary.port() + "," + LocalCluster.HOST + ":"
-                + standby.port() + "/" + database + "?targetServerType=primary";
+        return "jdbc:postgresql://" + hosts + "/" + database + "?targetServerType=primary";
     }
 
     /** @return the superuser name (the same on both) */
@@ -138,27 +145,27 @@ public final class ReplicatedClusters implements AutoCloseable {
 
     /** A new superuser connection to {@code database} on the primary, in autocommit mode. The caller closes it. */
     public Connection connectPrimary(String database) throws SQLException {
-        return connect(primary, database);
+        return connect(primary(), database);
     }
 
     /** A new superuser connection to {@code database} on the standby, in autocommit mode. The caller closes it. */
     public Connection connectStandby(String database) throws SQLException {
-        return connect(standby, database);
+        return connect(standby(), database);
     }
 
     /** Runs each statement, in order and in autocommit mode, as the superuser on the primary. */
     public void executeOnPrimary(String database, String... statements) {
-        execute(primary, database, statements);
+        execute(primary(), database, statements);
     }
 
     /** The first column of the first row, or {@code null}, of a query on the primary. */
     public String queryPrimary(String database, String sql) {
-        return query(primary, database, sql);
+        return query(primary(), database, sql);
     }
 
     /** The first column of the first row, or {@code null}, of a query on the standby. */
     public String queryStandby(String database, String sql) {
-        return query(standby, database, sql);
+        return query(standby(), database, sql);
     }
 
     /**
@@ -202,7 +209,7 @@ public final class ReplicatedClusters implements AutoCloseable {
                         + " || ' temporary=' || temporary, ', ') from pg_replication_slots") + "; on the primary: "
                         + queryPrimary("postgres", "select string_agg(slot_name || ' failover=' || failover"
                         + " || ' confirmed_flush=' || coalesce(confirmed_flush_lsn::text, '-'), ', ')"
-                        + " from pg_replication_slots") + "); standby log:\n" + LocalCluster.tail(standby.logFile()),
+                        + " from pg_replication_slots") + "); standby log:\n" + LocalCluster.tail(standby().logFile()),
                 new BooleanSupplier() {
                     private long lastSnapshot;
 
@@ -219,7 +226,7 @@ public final class ReplicatedClusters implements AutoCloseable {
 
     /** Stops the primary like a crash ({@code pg_ctl -m immediate stop}); its data is kept until {@link #close()}. */
     public void killPrimary() {
-        primary.stop("immediate");
+        primary().stop("immediate");
     }
 
     /**
@@ -229,6 +236,7 @@ public final class ReplicatedClusters implements AutoCloseable {
      * @throws IllegalStateException when it still is in recovery after 60 s
      */
     public void promoteStandby() {
+        LocalCluster standby = standby();
         standby.promote();
         await(REPLICATION_TIMEOUT_SECONDS, () -> "the promoted standby leaving recovery; standby log:\n"
                         + LocalCluster.tail(standby.logFile()),
@@ -238,14 +246,88 @@ public final class ReplicatedClusters implements AutoCloseable {
     /** Stops both servers and deletes their directories. */
     @Override
     public void close() {
+        Roles r = roles;
         try {
-            standby.stopAndDelete();
+            r.standby().stopAndDelete();
         } finally {
-            primary.stopAndDelete();
+            r.primary().stopAndDelete();
         }
     }
 
     // ------------------------------------------------------------------------------------------
+
+    private LocalCluster primary() {
+        return roles.primary();
+    }
+
+    private LocalCluster standby() {
+        return roles.standby();
+    }
+
+    /**
+     * Makes a standby of the running {@code primary}, for {@link #start} and {@link #rebuildStandby()}: the physical
+     * slot {@value #STANDBY_SLOT} on the primary (if missing), a clean stop of the primary, a cold copy of its data
+     * directory, the primary started again, the copy configured as a standby and started, a wait until it streams,
+     * and on 17+ {@code synchronized_standby_slots} on the primary.
+     *
+     * @param into the dead old primary, whose data directory the copy replaces and whose port the standby takes;
+     *        {@code null} for a new cluster on a free port (deleted again when this method fails)
+     * @return the standby: {@code into}, or the new cluster
+     */
+    private static LocalCluster makeStandby(LocalCluster primary, int major, LocalCluster into) {
+        execute(primary, "postgres", "select pg_create_physical_replication_slot('" + STANDBY_SLOT + "', true)"
+                + " where not exists (select from pg_replication_slots where slot_name = '" + STANDBY_SLOT + "')");
+        primary.stop("fast");
+        LocalCluster standby;
+        if (into == null) {
+            standby = primary.copyStopped();
+        } else {
+            into.replaceDataWithCopyOf(primary);
+            standby = into;
+        }
+        try {
+            configureAndStartStandby(primary, major, standby, into == null);
+            return standby;
+        } catch (RuntimeException e) {
+            if (into == null) {
+                standby.stopAndDelete();
+            }
+            throw e;
+        }
+    }
+
+    private static void configureAndStartStandby(LocalCluster primary, int major, LocalCluster standby,
+            boolean onFreePort) {
+        primary.startAgain();
+        // the copy's own settings: a standby that gets promoted must not wait for a standby that does not exist
+        standby.removeSetting("synchronized_standby_slots");
+        standby.appendConf("primary_conninfo = 'host=" + LocalCluster.HOST + " port=" + primary.port()
+                + " user=" + LocalCluster.USER + " password=" + LocalCluster.PASSWORD
+                + " dbname=postgres application_name=" + STANDBY_SLOT + "'\n"
+                + "primary_slot_name = '" + STANDBY_SLOT + "'\n"
+                + "hot_standby = on\n"
+                + "hot_standby_feedback = on"
+                + (major >= 17 ? "\nsync_replication_slots = on" : ""));
+        standby.writeDataFile("standby.signal", "");
+        if (onFreePort) {
+            standby.startServer();
+        } else {
+            standby.startServer(standby.port());
+        }
+        await(REPLICATION_TIMEOUT_SECONDS, () -> "the standby streaming from the primary (pg_stat_replication of "
+                + "the primary shows no '" + STANDBY_SLOT + "' in state 'streaming'); standby log "
+                + standby.logFile() + ":\n" + LocalCluster.tail(standby.logFile())
+                + "\nprimary log " + primary.logFile() + ":\n" + LocalCluster.tail(primary.logFile()),
+                () -> "streaming".equals(query(primary, "postgres",
+                        "select state from pg_stat_replication where application_name = '" + STANDBY_SLOT + "'")));
+        if (major >= 17) {
+            execute(primary, "postgres", "alter system set synchronized_standby_slots = '" + STANDBY_SLOT + "'",
+                    "select pg_reload_conf()");
+            await(REPLICATION_TIMEOUT_SECONDS, () -> "synchronized_standby_slots = '" + STANDBY_SLOT + "' active on"
+                            + " the primary", () -> STANDBY_SLOT.equals(query(primary, "postgres",
+                            "show synchronized_standby_slots")));
+        }
+    }
 
     private static String url(LocalCluster cluster, String database) {
         return "jdbc:postgresql://" + LocalCluster.HOST + ":" + cluster.port() + "/" + database;
