@@ -8,7 +8,9 @@ import dev.lode.faults.driver.FaultDriver;
 import dev.lode.faults.driver.FaultPlan;
 import dev.lode.faults.driver.FaultPlan.Fault;
 import dev.lode.faults.driver.FaultReport;
+import dev.lode.faults.driver.FailoverFaults;
 import dev.lode.faults.driver.SnapshotFaults;
+import dev.lode.test.ReplicatedClusters;
 import dev.lode.test.TestPostgres;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +69,22 @@ class FaultInjectionTest {
 		assertThat(result.killsInInitial()).as("kills in the initial snapshot").isGreaterThan(0);
 		assertThat(result.killsInOnDemand()).as("kills in the on-demand snapshot").isGreaterThan(0);
 		assertThat(result.writes()).as("writes during the snapshots").isGreaterThan(100);
+	}
+
+	@Test
+	void aListenerKeepsAPerfectCopyThroughFailoversOfThePrimary() throws Exception {
+		boolean full = "full".equals(System.getProperty("lode.faults", "short"));
+		Long seed = seed();
+		try (ReplicatedClusters pair = ReplicatedClusters.start()) {
+			FailoverFaults.Result result = new FailoverFaults(pair, full ? 20_000 : 2_000, full ? 5 : 1,
+					(seed != null) ? seed : System.nanoTime(), directory(), System.out).run();
+			assertThat(result.differences()).as("copy vs table\n%s", result.summary()).isEmpty();
+			// with a failover slot (PostgreSQL 17+) the stream just continues; without, each failover is a gap
+			assertThat(result.gaps()).as("gaps\n%s", result.summary())
+				.isEqualTo(result.failoverSlots() ? 0 : result.failovers());
+			assertThat(result.resyncs()).as("re-synchronisations\n%s", result.summary()).isEqualTo(result.gaps());
+			assertThat(result.writes()).as("writes during the failovers").isGreaterThan(100);
+		}
 	}
 
 	private static void assertPromiseHeld(List<String> consumerArguments, long redeliveredPerReconnect)

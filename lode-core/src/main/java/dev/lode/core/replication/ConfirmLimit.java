@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
  * ({@link StreamRecordStore}): at most once per status interval, when lode acknowledged a position beyond it and
  * beyond its own last write (so an idle stream does not write again and again for its own writes), and only after the stream has passed the write (so a
  * standby that the primary waits for, {@code synchronized_standby_slots}, holds the row before the slot it
- * synchronises can confirm past the old limit). Used on the replication thread; {@link #confirmable} on any.
+ * synchronises can confirm past the old limit). While positions wait for the limit, the record's connection is checked
+ * once a second (an empty query): a server that shuts down ends lode's other sessions first, then waits for lode to
+ * confirm everything it sent, including lode's own last write, which no write can vouch for; lode then lets the
+ * stream go and reconnects. Used on the replication thread; {@link #confirmable} on any.
  *
  * @since 0.3.0
  */
@@ -39,6 +42,11 @@ final class ConfirmLimit {
 
 	private long writes;
 
+	private long lastProbe;
+
+	/** How often the record's connection is checked while positions wait for a write that is not due yet. */
+	private static final long PROBE_NANOS = 1_000_000_000L;
+
 	ConfirmLimit(StreamRecordStore store, PgConnector connector, int walsenderPid, Duration interval, Lsn limit) {
 		this.store = store;
 		this.connection = new ReusedConnection(connector, "record");
@@ -62,8 +70,10 @@ final class ConfirmLimit {
 	 * @param acknowledged what lode acknowledged
 	 * @param received the last position the stream received (messages and keepalives)
 	 * @return whether the limit rose
+	 * @throws SQLException when the server goes away (it shuts down: it waits for lode to confirm what it sent, which
+	 * lode cannot vouch for any more, so lode lets go of the stream and reconnects)
 	 */
-	boolean update(Lsn acknowledged, Lsn received) {
+	boolean update(Lsn acknowledged, Lsn received) throws SQLException {
 		boolean rose = false;
 		StreamRecordStore.Advanced written = this.pending;
 		if (written != null && !written.writtenBy().isAfter(received)) {
@@ -71,10 +81,20 @@ final class ConfirmLimit {
 			this.pending = null;
 			rose = true;
 		}
-		if (this.pending == null && acknowledged.isAfter(this.limit)
-				&& System.nanoTime() - this.lastWrite >= this.intervalNanos
-				&& acknowledged.isAfter(this.writtenBy)) {
-			this.pending = write(acknowledged);
+		if (this.pending == null && acknowledged.isAfter(this.limit)) {
+			long now = System.nanoTime();
+			if (acknowledged.isAfter(this.writtenBy) && now - this.lastWrite >= this.intervalNanos) {
+				this.pending = write(acknowledged);
+			}
+			else if (now - this.lastProbe >= PROBE_NANOS) {
+				// a server that shuts down ends lode's sessions first and then waits for lode to confirm all it sent,
+				// lode's own last write included, which no write of the record can vouch for
+				this.lastProbe = now;
+				if (!this.connection.get().isValid(2)) {
+					this.connection.close();
+					this.pending = write(acknowledged);
+				}
+			}
 		}
 		return rose;
 	}
@@ -86,14 +106,20 @@ final class ConfirmLimit {
 	 */
 	void writeNow(Lsn acknowledged) {
 		if (acknowledged.isAfter(this.limit)) {
-			StreamRecordStore.Advanced written = write(acknowledged);
-			if (written != null) {
-				this.limit = this.limit.max(written.limit());
+			try {
+				StreamRecordStore.Advanced written = write(acknowledged);
+				if (written != null) {
+					this.limit = this.limit.max(written.limit());
+				}
+			}
+			catch (SQLException ex) {
+				logger.info("The server went away as lode stopped ({}); it confirmed {}", PgConnector.firstLine(ex),
+						this.limit);
 			}
 		}
 	}
 
-	private StreamRecordStore.@Nullable Advanced write(Lsn acknowledged) {
+	private StreamRecordStore.@Nullable Advanced write(Lsn acknowledged) throws SQLException {
 		this.lastWrite = System.nanoTime();
 		try {
 			StreamRecordStore.Advanced written = this.store.advance(this.connection.get(), this.walsenderPid,
@@ -110,11 +136,29 @@ final class ConfirmLimit {
 			return written;
 		}
 		catch (SQLException ex) {
+			this.connection.close();
+			if (serverGone(ex)) {
+				throw ex;
+			}
 			logger.warn("Could not write lode's record of its stream ({}); lode confirms nothing beyond {} to"
 					+ " PostgreSQL until it can", PgConnector.firstLine(ex), this.limit);
-			this.connection.close();
 			return null;
 		}
+		catch (ReplicationSetupException ex) {
+			this.connection.close();
+			if (ex.isRetryable()) {
+				// cannot connect: the server shuts down or is gone
+				throw new SQLException(ex.getMessage(), "08001", ex);
+			}
+			throw ex;
+		}
+	}
+
+	/** Connection lost or refused, the server shutting down or in recovery: the stream cannot go on either. */
+	private static boolean serverGone(SQLException ex) {
+		String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
+		return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+				|| state.equals("25006");
 	}
 
 	/** @return the current limit */

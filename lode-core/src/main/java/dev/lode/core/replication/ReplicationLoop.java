@@ -369,7 +369,7 @@ public final class ReplicationLoop {
 	 * Writes lode's record of the stream when due; once the stream passed a write, confirms what the raised limit
 	 * allows.
 	 */
-	private void raiseConfirmLimit(PGReplicationStream stream) {
+	private void raiseConfirmLimit(PGReplicationStream stream) throws SQLException {
 		ConfirmLimit limit = this.confirmLimit;
 		if (limit == null) {
 			return;

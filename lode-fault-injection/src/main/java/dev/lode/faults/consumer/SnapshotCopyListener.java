@@ -16,6 +16,7 @@ import dev.lode.faults.ledger.LedgerWriter;
 import dev.lode.spring.annotation.OnWalChange;
 import dev.lode.spring.container.LodeSnapshots;
 import dev.lode.spring.event.WalSnapshotCompletedEvent;
+import dev.lode.spring.event.WalStreamGapEvent;
 import dev.lode.spring.event.WalStreamingStartedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,8 @@ import org.springframework.stereotype.Component;
 /**
  * Snapshot mode ({@code fault.snapshot=true}): records every change of {@code snap_rows} (SNAPSHOT, INSERT,
  * UPDATE, DELETE, TRUNCATE) in the ledger, so the driver can rebuild the copy a listener keeps and compare it with
- * the table. Once the initial snapshot is complete, it starts one on-demand snapshot of the table (unless one was
+ * the table, and the gaps of the stream and the end of each re-synchronisation (failover mode). Once the initial
+ * snapshot is complete, it starts one on-demand snapshot of the table (unless one was
  * started before, by an earlier run), so the driver can kill the consumer in the middle of each kind.
  */
 @Component
@@ -90,10 +92,20 @@ class SnapshotCopyListener {
 	}
 
 	@EventListener
-	void onInitialComplete(WalSnapshotCompletedEvent event) {
+	void onInitialComplete(WalSnapshotCompletedEvent event) throws IOException {
 		if (event.getSnapshotId().startsWith("initial-")) {
 			startOnDemandOnce();
 		}
+		else if (event.getSnapshotId().startsWith("resync-")) {
+			// the rows the re-synchronisation did not deliver again were deleted in the gap
+			this.ledger.copied(0, "RESYNCED - - -");
+		}
+	}
+
+	/** A gap in the stream (failover mode): every row of the copy is stale until delivered again. */
+	@EventListener
+	void onGap(WalStreamGapEvent event) throws IOException {
+		this.ledger.copied(0, "GAP - - " + event.getGap().action());
 	}
 
 	@EventListener
@@ -103,6 +115,9 @@ class SnapshotCopyListener {
 
 	/** Starts the on-demand snapshot when the initial one is done and no on-demand one was ever started. */
 	private synchronized void startOnDemandOnce() {
+		if (!this.environment.getProperty("fault.on-demand-snapshot", Boolean.class, true)) {
+			return;
+		}
 		String url = this.environment.getRequiredProperty("lode.url");
 		String user = this.environment.getRequiredProperty("lode.username");
 		String password = System.getenv("LODE_PASSWORD");

@@ -12,11 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.lode.faults.ledger.LedgerRecord;
 import dev.lode.test.TestPostgres;
@@ -31,7 +28,7 @@ import dev.lode.test.TestPostgres;
  */
 public final class SnapshotFaults {
 
-	private static final String BIG = "(select string_agg(md5(random()::text), '') from generate_series(1, 320))";
+	static final String BIG = "(select string_agg(md5(random()::text), '') from generate_series(1, 320))";
 
 	private final TestPostgres pg;
 
@@ -89,7 +86,7 @@ public final class SnapshotFaults {
 				"create table fault_events (id bigint primary key, note text not null)",
 				"insert into snap_rows select g, 0, case when g % 10 = 0 then " + BIG + " end from generate_series(1, "
 						+ this.rows + ") g");
-		Writer writer = new Writer();
+		RandomRowWriter writer = new RandomRowWriter(() -> this.pg.connect(this.database), this.seed, this.rows, false);
 		Thread writing = new Thread(writer, "snapshot-writer");
 		writing.start();
 		int killsInitial = 0;
@@ -103,64 +100,47 @@ public final class SnapshotFaults {
 			awaitTrue(this::onDemandDone, 300);
 		}
 		finally {
-			writer.running.set(false);
+			writer.stop();
 			writing.join();
 		}
-		if (writer.failure != null) {
-			throw new IllegalStateException("the writer failed: " + writer.failure, writer.failure);
-		}
+		writer.rethrow();
 		// everything written is acknowledged (so delivered and in the ledger), then the consumer stops
 		String end = this.pg.queryForString(this.database, "select pg_current_wal_lsn()::text");
 		awaitTrue(() -> "true".equals(this.pg.queryForString(this.database, "select (confirmed_flush_lsn >= '" + end
 				+ "'::pg_lsn)::text from pg_replication_slots where slot_name = '" + this.slot + "'")), 120);
 		this.runs.get(this.runs.size() - 1).stopGracefully(30);
 
-		Map<Long, String[]> copy = new HashMap<>();
+		CopyRebuild rebuild = new CopyRebuild();
 		long changes = 0;
 		for (ConsumerProcess run : this.runs) {
 			for (LedgerRecord record : run.records()) {
 				if (record.type() == 'c') {
-					apply(copy, record);
+					rebuild.apply(record);
 					changes++;
 				}
 			}
 		}
-		List<String> differences = compare(copy);
+		Map<Long, String[]> copy = rebuild.copy;
+		List<String> differences = compare(this.pg.connect(this.database), copy);
 		String summary = String.format("lode fault injection: plan=snapshots seed=%d duration=%ds dir=%s%n"
 				+ "  table: %d rows before the slot; writer: %d inserts, updates (values, keys, TOASTed values) and"
 				+ " deletes during the snapshots%n  faults: kill -9 in the middle of the initial snapshot=%d, in the"
 				+ " middle of the on-demand snapshot=%d; consumer runs=%d%n  ledger: %d changes of snap_rows applied"
 				+ " to the copy%n  copy vs SELECT * FROM snap_rows: %s%n  result: %s%n", this.seed,
-				TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), this.directory, this.rows, writer.writes.get(),
+				TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), this.directory, this.rows, writer.writes(),
 				killsInitial, killsOnDemand, this.runs.size(), changes,
 				differences.isEmpty() ? "identical (" + copy.size() + " rows)" : differences.size() + " differences, first "
 						+ differences.subList(0, Math.min(10, differences.size())),
 				differences.isEmpty() ? "PASSED" : "FAILED");
 		this.out.print(summary);
 		Files.writeString(this.directory.resolve("report.txt"), summary);
-		return new Result(this.rows, killsInitial, killsOnDemand, writer.writes.get(), changes, differences, summary);
+		return new Result(this.rows, killsInitial, killsOnDemand, writer.writes(), changes, differences, summary);
 	}
 
-	/** Applies one ledger line: SNAPSHOT and INSERT as upserts, UPDATE as an upsert keeping big when unchanged. */
-	private static void apply(Map<Long, String[]> copy, LedgerRecord record) {
-		String[] parts = record.text().split(" ");
-		String kind = parts[0];
-		long id = record.id();
-		switch (kind) {
-			case "TRUNCATE" -> copy.clear();
-			case "DELETE" -> copy.remove(id);
-			case "UPDATE" -> {
-				String[] previous = copy.remove(parts[1].equals("-") ? id : Long.parseLong(parts[1]));
-				String big = parts[3].equals("=") ? ((previous != null) ? previous[1] : "?") : parts[3];
-				copy.put(id, new String[] { parts[2], big });
-			}
-			default -> copy.put(id, new String[] { parts[2], parts[3] }); // SNAPSHOT, INSERT
-		}
-	}
-
-	private List<String> compare(Map<Long, String[]> copy) throws Exception {
+	/** Compares the copy with {@code snap_rows} as the connection (closed here) reads it. */
+	static List<String> compare(Connection connection, Map<Long, String[]> copy) throws Exception {
 		Map<Long, String[]> table = new HashMap<>();
-		try (Connection c = this.pg.connect(this.database); Statement st = c.createStatement();
+		try (Connection c = connection; Statement st = c.createStatement();
 				ResultSet rs = st.executeQuery("select id, v, coalesce(md5(big), '-') from snap_rows")) {
 			while (rs.next()) {
 				table.put(rs.getLong(1), new String[] { rs.getString(2), rs.getString(3) });
@@ -269,61 +249,6 @@ public final class SnapshotFaults {
 			}
 			Thread.sleep(100);
 		}
-	}
-
-	/** Inserts, updates (values, keys, TOASTed values) and deletes rows of snap_rows at random. */
-	private final class Writer implements Runnable {
-
-		final AtomicBoolean running = new AtomicBoolean(true);
-
-		final AtomicLong writes = new AtomicLong();
-
-		volatile Throwable failure;
-
-		@Override
-		public void run() {
-			Random random = new Random(SnapshotFaults.this.seed);
-			List<Long> live = new ArrayList<>();
-			for (long i = 1; i <= SnapshotFaults.this.rows; i++) {
-				live.add(i);
-			}
-			long next = SnapshotFaults.this.rows + 1_000_000L;
-			try (Connection c = SnapshotFaults.this.pg.connect(SnapshotFaults.this.database);
-					Statement st = c.createStatement()) {
-				while (this.running.get()) {
-					int choice = random.nextInt(10);
-					int index = random.nextInt(live.size());
-					long id = live.get(index);
-					if (choice < 2) {
-						long fresh = next++;
-						live.add(fresh);
-						st.execute("insert into snap_rows values (" + fresh + ", 0, " + (random.nextBoolean() ? BIG : "null")
-								+ ")");
-					}
-					else if (choice < 6) {
-						st.execute("update snap_rows set v = v + 1 where id = " + id);
-					}
-					else if (choice < 7) {
-						long fresh = next++;
-						live.set(index, fresh);
-						st.execute("update snap_rows set id = " + fresh + ", v = v + 1 where id = " + id);
-					}
-					else if (choice < 8) {
-						st.execute("update snap_rows set big = " + BIG + ", v = v + 1 where id = " + id);
-					}
-					else {
-						live.remove(index);
-						st.execute("delete from snap_rows where id = " + id);
-					}
-					this.writes.incrementAndGet();
-					Thread.sleep(2);
-				}
-			}
-			catch (Throwable ex) {
-				this.failure = ex;
-			}
-		}
-
 	}
 
 }

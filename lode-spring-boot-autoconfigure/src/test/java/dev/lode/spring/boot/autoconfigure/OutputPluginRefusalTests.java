@@ -92,7 +92,10 @@ class OutputPluginRefusalTests {
 		cluster("");
 		// the slot exists from before the server's update; lode's role may not read the setting
 		sql("select pg_create_logical_replication_slot('lode_main', 'wal2json')",
-				"create role lode_repl login replication password 'repl-pw'", "alter system set output_plugin_libraries"
+				"create role lode_repl login replication password 'repl-pw'",
+				// lode's record of its stream, made by the DBA as lode's startup failure would say (no CREATE on public)
+				new dev.lode.core.replication.StreamRecordStore(null, "lode_main").ddl(),
+				"grant select, insert, update on lode_stream_record to lode_repl", "alter system set output_plugin_libraries"
 						+ " = 'pgoutput', 'test_decoding'",
 				"select pg_reload_conf()");
 		this.pg.awaitParameter("output_plugin_libraries", "pgoutput, test_decoding");
