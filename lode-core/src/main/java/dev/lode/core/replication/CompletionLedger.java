@@ -45,6 +45,25 @@ final class CompletionLedger {
 	}
 
 	/**
+	 * Adds a transaction without changes (lode's own bookkeeping, a transaction of tables nobody watches that the
+	 * plugin sends empty) to the last one in flight instead of counting it apart: the last entry then ends at its
+	 * end and completes when both completed.
+	 * @param end the empty transaction's end LSN
+	 * @param completion completes when its work did
+	 * @return what the merged entry completes with
+	 */
+	synchronized CompletableFuture<?> addToLast(Lsn end, CompletableFuture<?> completion) {
+		Entry last = this.entries.pollLast();
+		if (last == null) {
+			throw new IllegalStateException("No transaction in flight to add to");
+		}
+		CompletableFuture<?> both = completion.isDone() && !completion.isCompletedExceptionally() ? last.completion
+				: CompletableFuture.allOf(last.completion, completion);
+		this.entries.addLast(new Entry(end, both));
+		return both;
+	}
+
+	/**
 	 * Removes the completed prefix.
 	 * @return the end LSN of its last transaction, or {@code null} when the first one has not completed
 	 */

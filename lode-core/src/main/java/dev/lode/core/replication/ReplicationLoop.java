@@ -578,6 +578,9 @@ public final class ReplicationLoop {
 
 		@Override
 		public void change(WalChange change) {
+			if (StreamRecordStore.TABLE.equals(change.table())) {
+				return; // lode's own record of the stream (wal2json and publications of all tables carry it)
+			}
 			this.changes++;
 			try {
 				ReplicationLoop.this.handler.change(change);
@@ -599,14 +602,22 @@ public final class ReplicationLoop {
 			ReplicationLoop.this.inTransaction = false;
 			ReplicationLoop.this.observer.transactionCompleted(transaction, this.changes);
 			CompletionLedger ledger = ReplicationLoop.this.ledger;
+			CompletableFuture<?> pending = completion;
 			synchronized (ledger) {
 				if (completion.isDone() && !completion.isCompletedExceptionally() && ledger.isEmpty()) {
 					acknowledge(this.stream, endLsn);
 					return;
 				}
-				ledger.add(endLsn, completion);
+				if (this.changes == 0 && !ledger.isEmpty()) {
+					// an empty transaction (wal2json sends those of unwatched tables, lode's record among them) is
+					// acknowledged with the one before it, not counted apart
+					pending = ledger.addToLast(endLsn, completion);
+				}
+				else {
+					ledger.add(endLsn, completion);
+				}
 			}
-			completion.whenComplete((result, failure) -> acknowledgeCompleted());
+			pending.whenComplete((result, failure) -> acknowledgeCompleted());
 		}
 
 		@Override

@@ -540,8 +540,7 @@ public final class SnapshotCoordinator {
 
 		@Override
 		public void change(WalChange change) throws Exception {
-			if (change.table().equals(SnapshotProgressStore.TABLE)
-					|| change.table().equals(dev.lode.core.replication.StreamRecordStore.TABLE)) {
+			if (change.table().equals(SnapshotProgressStore.TABLE)) {
 				return; // lode's own bookkeeping (a publication of all tables carries it)
 			}
 			ChunkReader.Chunk chunk = SnapshotCoordinator.this.window;

@@ -51,4 +51,29 @@ class CompletionLedgerTest {
 		assertThat(this.ledger.size()).isEqualTo(2);
 	}
 
+	@Test
+	void anEmptyTransactionIsAcknowledgedWithTheOneBeforeItAndNotBeforeItsOwnWorkCompleted() {
+		CompletableFuture<Void> first = new CompletableFuture<>();
+		CompletableFuture<Void> empty = new CompletableFuture<>();
+		this.ledger.add(Lsn.parse("0/100"), first);
+		this.ledger.addToLast(Lsn.parse("0/180"), empty);
+		assertThat(this.ledger.size()).as("counted with the one before it").isEqualTo(1);
+
+		first.complete(null);
+		assertThat(this.ledger.pollCompleted()).as("the empty one's own stage is not complete").isNull();
+		empty.complete(null);
+		assertThat(this.ledger.pollCompleted()).isEqualTo(Lsn.parse("0/180"));
+		assertThat(this.ledger.isEmpty()).isTrue();
+	}
+
+	@Test
+	void anEmptyTransactionAfterAFailedOneIsNeverAcknowledged() {
+		CompletableFuture<Void> failed = new CompletableFuture<>();
+		this.ledger.add(Lsn.parse("0/100"), failed);
+		this.ledger.addToLast(Lsn.parse("0/180"), CompletableFuture.completedFuture(null));
+		failed.completeExceptionally(new IllegalStateException("listener failed"));
+		assertThat(this.ledger.pollCompleted()).isNull();
+		assertThat(this.ledger.failure()).hasMessage("listener failed");
+	}
+
 }

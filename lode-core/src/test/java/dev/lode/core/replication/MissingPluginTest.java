@@ -72,7 +72,10 @@ class MissingPluginTest {
 	void aRoleThatMayNotReadTheSettingGetsTheServersRefusalExplained() throws Exception {
 		try (PrivateCluster pg = PrivateCluster.start(DEFAULT_LIST)) {
 			pg.requireOutputPluginLibraries();
-			pg.execute("create role lode_repl login replication password 'repl-pw'");
+			pg.execute("create role lode_repl login replication password 'repl-pw'",
+					// lode's record of its stream, made by the DBA (the role may not create tables in public)
+					new StreamRecordStore(null, "lode_main").ddl(),
+					"grant select, insert, update on lode_stream_record to lode_repl");
 			ReplicationSetupException refused = catchThrowableOfType(ReplicationSetupException.class,
 					() -> loop(pg, "lode_repl", "repl-pw", "wal2json").open(true));
 			assertThat(refused).hasMessageContaining("refuses the output plugin 'wal2json'")

@@ -100,6 +100,7 @@ public final class FailoverFaults {
 		Thread writing = new Thread(writer, "failover-writer");
 		writing.start();
 		List<Long> streamingAgain = new ArrayList<>();
+		long recordWritesPerMinute;
 		try {
 			for (int i = 1; i <= this.failovers; i++) {
 				Thread.sleep(1000 + random.nextInt(2000));
@@ -120,7 +121,12 @@ public final class FailoverFaults {
 				this.pair.rebuildStandby();
 				awaitTrue(() -> sessions() > beforeRebuild, 120);
 			}
-			Thread.sleep(1000);
+			// the cost of lode's record while changes flow: its updates over a while
+			long updatesBefore = recordUpdates();
+			long sampled = System.nanoTime();
+			Thread.sleep(this.failovers > 1 ? 30_000 : 10_000);
+			recordWritesPerMinute = (recordUpdates() - updatesBefore) * 60_000_000_000L
+					/ (System.nanoTime() - sampled);
 		}
 		finally {
 			writer.stop();
@@ -150,12 +156,14 @@ public final class FailoverFaults {
 				+ "  faults: primary killed and standby promoted=%d; writer: %d inserts, updates and deletes, %d"
 				+ " reconnects%n  lode streaming again after each promotion (ms): %s%n"
 				+ "  gaps found=%d re-synchronisations completed=%d (expected %s)%n"
+				+ "  lode's record of its stream (lode.status-interval=1s): %d updates a minute while the writer ran%n"
 				+ "  copy vs SELECT * FROM snap_rows on the last primary: %s%n  result: %s%n",
 				this.seed, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), this.directory,
 				this.pair.majorVersion(), failoverSlots ? "failover slot (synchronised to the standby)"
 						: "no failover slots (lode.slot.on-loss=resync)",
 				this.rows, this.failovers, writer.writes(), writer.reconnects(), streamingAgain, rebuild.gaps,
 				rebuild.resyncs, failoverSlots ? "none: the failover slot continues" : "one per failover",
+				recordWritesPerMinute,
 				differences.isEmpty() ? "identical (" + rebuild.copy.size() + " rows)" : differences.size()
 						+ " differences, first " + differences.subList(0, Math.min(10, differences.size())),
 				passed ? "PASSED" : "FAILED");
@@ -163,6 +171,11 @@ public final class FailoverFaults {
 		Files.writeString(this.directory.resolve("report.txt"), summary);
 		return new Result(this.failovers, rebuild.gaps, rebuild.resyncs, failoverSlots, writer.writes(),
 				streamingAgain, differences, summary);
+	}
+
+	private long recordUpdates() {
+		String updates = query("select n_tup_upd from pg_stat_user_tables where relname = 'lode_stream_record'");
+		return (updates != null) ? Long.parseLong(updates) : 0;
 	}
 
 	private String query(String sql) {
