@@ -72,7 +72,7 @@ class OrdersCopy {
 
 	@EventListener
 	void onSnapshotCompleted(WalSnapshotCompletedEvent event) {
-		if (event.getSnapshotId().startsWith("resync-")) {
+		if (event.getSnapshotId().startsWith("resync-") && event.getTable().equals("public.orders")) {
 			this.events.add("resync completed");
 			this.stale.forEach(this.copy::remove);
 			this.stale.clear();

@@ -96,8 +96,9 @@ class SnapshotCopyListener {
 		if (event.getSnapshotId().startsWith("initial-")) {
 			startOnDemandOnce();
 		}
-		else if (event.getSnapshotId().startsWith("resync-")) {
-			// the rows the re-synchronisation did not deliver again were deleted in the gap
+		else if (event.getSnapshotId().startsWith("resync-") && event.getTable().equals("public." + TABLE)) {
+			// the rows of the table the re-synchronisation did not deliver again were deleted in the gap (the event
+			// comes per table: the other watched tables have theirs)
 			this.ledger.copied(0, "RESYNCED - - -");
 		}
 	}
