@@ -87,7 +87,8 @@ class SampleApplicationTests {
 			.containsEntry("state", "STREAMING")
 			.containsKey("positions");
 		assertThat((List<Map<String, Object>>) lode.get("listeners")).extracting((listener) -> listener.get("id"))
-			.containsExactly("OrderChangeListener.onChangedOrder", "OrderChangeListener.onNewOrder", "order-feed");
+			.containsExactly("OrderChangeListener.onChangedOrder", "OrderChangeListener.onExistingOrder",
+					"OrderChangeListener.onNewOrder", "order-feed");
 		assertThat(lode.toString()).doesNotContain("password");
 	}
 

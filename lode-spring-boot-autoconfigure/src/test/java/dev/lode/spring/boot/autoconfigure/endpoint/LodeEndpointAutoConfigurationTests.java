@@ -35,12 +35,14 @@ class LodeEndpointAutoConfigurationTests {
 
 	@Test
 	void notAvailableUnlessExposed() {
-		this.runner.run((context) -> assertThat(context).doesNotHaveBean(LodeEndpoint.class));
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(LodeEndpoint.class)
+			.doesNotHaveBean(LodeEndpointWebExtension.class));
 	}
 
 	@Test
 	void availableWhenExposed() {
-		this.exposed.run((context) -> assertThat(context).hasSingleBean(LodeEndpoint.class));
+		this.exposed.run((context) -> assertThat(context).hasSingleBean(LodeEndpoint.class)
+			.hasSingleBean(LodeEndpointWebExtension.class));
 	}
 
 	@Test
