@@ -2,6 +2,8 @@ package dev.lode.sample;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -41,9 +43,14 @@ public class EmbeddedDatabaseEnvironmentPostProcessor implements EnvironmentPost
 	private static synchronized EmbeddedPostgres start() {
 		if (embedded == null) {
 			try {
+				// the server's own log (with its ERROR and STATEMENT lines) goes to a file, not into the application's
+				// log at INFO, where it would read like the application's errors
+				Path serverLog = Files.createTempFile("lode-sample-postgres-", ".log");
 				System.out.println("No database configured (DATABASE_URL): starting an embedded PostgreSQL"
-						+ " with wal_level=logical; lode streams it with pgoutput");
+						+ " with wal_level=logical; lode streams it with pgoutput. The server's log: " + serverLog);
 				EmbeddedPostgres server = EmbeddedPostgres.builder()
+					.setOutputRedirector(ProcessBuilder.Redirect.appendTo(serverLog.toFile()))
+					.setErrorRedirector(ProcessBuilder.Redirect.appendTo(serverLog.toFile()))
 					.setServerConfig("wal_level", "logical")
 					.setServerConfig("max_replication_slots", "4")
 					.setServerConfig("max_wal_senders", "4")

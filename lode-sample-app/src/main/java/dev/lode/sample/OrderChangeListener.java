@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Logs new and changed orders. lode acknowledges each transaction to PostgreSQL only after these
+ * Logs new and changed orders, and the orders a snapshot reads. lode acknowledges each transaction to PostgreSQL only after these
  * methods returned.
  */
 @Component
@@ -20,6 +20,13 @@ public class OrderChangeListener {
 	void onNewOrder(WalChange change) {
 		logger.info("New order #{} for {}: {} (commit {})", change.get("id"), change.get("customer"),
 				change.get("amount"), change.commitLsn());
+	}
+
+	/** The rows a snapshot reads ({@code POST /actuator/lode/snapshot}): the orders as they are. */
+	@OnWalChange(table = "orders", kind = ChangeKind.SNAPSHOT)
+	void onExistingOrder(WalChange change) {
+		logger.info("Order #{} as it is: {} for {}, status={}", change.get("id"), change.get("amount"),
+				change.get("customer"), change.get("status"));
 	}
 
 	@OnWalChange(table = "orders", kind = { ChangeKind.UPDATE, ChangeKind.DELETE })

@@ -118,6 +118,16 @@ class SnapshotTests extends LodeTestApps {
 	}
 
 	@Test
+	void aTableWhoseListenersTakeNoSnapshotRowsIsRefusedWithTheFix() {
+		ConfigurableApplicationContext context = start(InsertsOnly.class);
+		assertThatThrownBy(() -> context.getBean(LodeSnapshots.class).snapshot("items"))
+			.isInstanceOf(SnapshotException.class)
+			.hasMessageContaining("No listener of public.items receives SNAPSHOT rows (its listeners take [INSERT])")
+			.hasMessageContaining("Add ChangeKind.SNAPSHOT");
+		assertThat(context.getBean(LodeSnapshots.class).running()).isEmpty();
+	}
+
+	@Test
 	void aTruncateDuringTheSnapshotEmptiesTheCopy() throws Exception {
 		listenerDelayMillis = 1;
 		ConfigurableApplicationContext context = start(Copier.class, "lode.snapshot.chunk-size=50");
@@ -340,6 +350,16 @@ class SnapshotTests extends LodeTestApps {
 		@EventListener
 		void completed(WalSnapshotCompletedEvent event) {
 			this.completed.add(event.getSnapshotId());
+		}
+
+	}
+
+	/** Takes only the new rows of {@code items}: no SNAPSHOT rows. */
+	@Configuration(proxyBeanMethods = false)
+	static class InsertsOnly {
+
+		@OnWalChange(table = "items", kind = ChangeKind.INSERT)
+		void apply(WalChange change) {
 		}
 
 	}

@@ -5,8 +5,10 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -184,18 +186,26 @@ public final class SnapshotCoordinator {
 	 */
 	public String snapshot(List<String> tables) {
 		try (Connection c = this.connector.openPlain()) {
-			return record(c, UUID.randomUUID().toString(), tables);
+			return record(c, UUID.randomUUID().toString(), tables, true);
 		}
 		catch (SQLException ex) {
 			throw new SnapshotException("Could not start a snapshot of " + tables + ": " + ex.getMessage(), ex);
 		}
 	}
 
-	/** Checks the tables, records their snapshot in the progress table and asks the replication thread for it. */
-	private String record(Connection c, String id, List<String> tables) throws SQLException {
+	/**
+	 * Checks the tables, records their snapshot in the progress table and asks the replication thread for it.
+	 * @param named whether the tables were named (each must have a listener of SNAPSHOT rows), or derived from the
+	 * listeners (a table none of them takes SNAPSHOT rows of is left out)
+	 */
+	private String record(Connection c, String id, List<String> tables, boolean named) throws SQLException {
 		List<SnapshotTask> tasks = new ArrayList<>();
 		for (String name : tables) {
 			SnapshotTable table = SnapshotTable.read(c, name);
+			if (!named && !receivesSnapshotRows(table)) {
+				logger.debug("{} is not read again: no listener takes its SNAPSHOT rows", table.qualifiedName());
+				continue;
+			}
 			checkWatched(table);
 			tasks.add(new SnapshotTask(id, table, null, ChunkReader.maxKey(c, table), 0));
 		}
@@ -209,8 +219,8 @@ public final class SnapshotCoordinator {
 	}
 
 	/**
-	 * Records a snapshot of every watched table (every table with a primary key when listeners watch all tables),
-	 * after a gap in the stream; its id starts with {@value #RESYNC}.
+	 * Records a snapshot of every watched table (every table with a primary key when listeners watch all tables)
+	 * that a listener takes SNAPSHOT rows of, after a gap in the stream; its id starts with {@value #RESYNC}.
 	 * @param plain a plain connection in auto-commit mode
 	 * @return the snapshot's id
 	 * @throws SQLException when it cannot be recorded
@@ -230,7 +240,7 @@ public final class SnapshotCoordinator {
 				}
 			}
 		}
-		return record(plain, RESYNC + UUID.randomUUID(), names);
+		return record(plain, RESYNC + UUID.randomUUID(), names, false);
 	}
 
 	/** @return the tables being read, with their progress */
@@ -243,15 +253,36 @@ public final class SnapshotCoordinator {
 		if (tables.isEmpty()) {
 			return;
 		}
-		for (WatchedTable w : tables) {
-			if (w.isAllTables() || (table.table().equals(w.table())
-					&& (w.schema() == null || table.schema().equals(w.schema())))) {
-				return;
-			}
+		List<WatchedTable> ofTable = tables.stream().filter((w) -> watches(w, table)).toList();
+		if (ofTable.stream().anyMatch((w) -> w.kinds().contains(ChangeKind.SNAPSHOT))) {
+			return;
 		}
-		throw new SnapshotException("No listener watches " + table.qualifiedName() + ": a snapshot delivers its"
-				+ " rows to the table's @OnWalChange listeners, and reconciles them with the table's streamed"
-				+ " changes. Add a listener of the table (with kind SNAPSHOT or no kind)");
+		if (ofTable.isEmpty()) {
+			throw new SnapshotException("No listener watches " + table.qualifiedName() + ": a snapshot delivers its"
+					+ " rows to the table's @OnWalChange listeners, and reconciles them with the table's streamed"
+					+ " changes. Add a listener of the table (with kind SNAPSHOT or no kind)");
+		}
+		Set<ChangeKind> kinds = EnumSet.noneOf(ChangeKind.class);
+		ofTable.forEach((w) -> kinds.addAll(w.kinds()));
+		throw new SnapshotException("No listener of " + table.qualifiedName() + " receives SNAPSHOT rows (its"
+				+ " listeners take " + kinds + "): a snapshot would read every row for nobody. Add ChangeKind.SNAPSHOT"
+				+ " to the kinds of the listener that keeps the table's copy, e.g."
+				+ " @OnWalChange(table = \"" + table.table() + "\", kind = { ChangeKind.INSERT, ChangeKind.SNAPSHOT })");
+	}
+
+	/**
+	 * @param table a table
+	 * @return whether some listener receives the table's SNAPSHOT rows (always when no listener names a table)
+	 */
+	private boolean receivesSnapshotRows(SnapshotTable table) {
+		List<WatchedTable> tables = this.watched.get();
+		return tables.isEmpty() || tables.stream()
+			.anyMatch((w) -> watches(w, table) && w.kinds().contains(ChangeKind.SNAPSHOT));
+	}
+
+	private static boolean watches(WatchedTable w, SnapshotTable table) {
+		return w.isAllTables()
+				|| (table.table().equals(w.table()) && (w.schema() == null || table.schema().equals(w.schema())));
 	}
 
 	/** Loads unfinished snapshots and asks for the startup tables not read yet; once per coordinator. */

@@ -34,6 +34,11 @@ public final class BootLine {
 		return health.getDetails();
 	}
 
+	/** @return the value as the Actuator's JSON mapper writes it (Jackson 3 on this line) */
+	public static String json(Object value) {
+		return tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(value);
+	}
+
 	/** @return the runner with a {@code JdbcConnectionDetails} bean */
 	public static ApplicationContextRunner withJdbcConnectionDetails(ApplicationContextRunner runner, String url,
 			String username, String password) {

@@ -34,6 +34,16 @@ public final class BootLine {
 		return health.getDetails();
 	}
 
+	/** @return the value as the Actuator's JSON mapper writes it (Jackson 2 on this line) */
+	public static String json(Object value) {
+		try {
+			return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value);
+		}
+		catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** @return the runner with a {@code JdbcConnectionDetails} bean */
 	public static ApplicationContextRunner withJdbcConnectionDetails(ApplicationContextRunner runner, String url,
 			String username, String password) {

@@ -3,6 +3,7 @@ package dev.lode.spring.boot.autoconfigure.endpoint;
 import java.util.Arrays;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lode.core.snapshot.SnapshotCoordinator;
 import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.listener.WalChangeDispatcher;
@@ -20,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param laneQueueDepths changes waiting on each lane; empty with one lane
  * @since 0.2.0
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record InFlightDescriptor(int transactions, int changes, long estimatedBytes, int concurrency,
 		@Nullable String ordering, List<Integer> laneQueueDepths) {
 

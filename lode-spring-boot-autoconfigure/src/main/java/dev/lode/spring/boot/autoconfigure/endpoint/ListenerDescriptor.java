@@ -2,6 +2,7 @@ package dev.lode.spring.boot.autoconfigure.endpoint;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lode.spring.listener.WalChangeFilter;
 import dev.lode.spring.listener.WalChangeListenerMethodAdapter;
 import dev.lode.spring.listener.WalTransactionListenerMethodAdapter;
@@ -21,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param order the order among the listeners of one change
  * @since 0.1.0
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ListenerDescriptor(String id, String type, String bean, String method, String schema,
 		List<String> tables, List<String> kinds, @Nullable String condition, int order) {
 

@@ -3,13 +3,15 @@ package dev.lode.spring.boot.autoconfigure.endpoint;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lode.core.snapshot.SnapshotProgress;
 
 import dev.lode.spring.boot.autoconfigure.health.LodePositions;
 
 /**
  * What the {@code lode} endpoint reports: one section per concern, so that later sections (changes in
- * flight, snapshots) can be added beside these.
+ * flight, snapshots) can be added beside these. Unknown values (positions before the first change, a listener's
+ * absent condition) are left out of the JSON rather than shown as {@code null}.
  *
  * @param slot the replication slot's name
  * @param plugin the output plugin and format (e.g. {@code wal2json v2}, {@code pgoutput})
@@ -22,6 +24,7 @@ import dev.lode.spring.boot.autoconfigure.health.LodePositions;
  * in this process or, as recorded, in an earlier one)
  * @since 0.1.0
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record LodeDescriptor(String slot, String plugin, String state, LodePositions positions,
 		InFlightDescriptor inFlight, List<SnapshotProgress> snapshots, List<ListenerDescriptor> listeners,
 		Map<String, Object> stream) {

@@ -16,6 +16,7 @@ import dev.lode.spring.boot.autoconfigure.health.Secrets;
 import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.spring.boot.autoconfigure.health.LodePositions;
 import dev.lode.spring.container.LodeSnapshots;
+import dev.lode.spring.container.ReplicationState;
 import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.listener.WalChangeListenerFactory;
 import org.jspecify.annotations.Nullable;
@@ -122,16 +123,23 @@ public class LodeEndpoint {
 	 * <p>{@code POST /actuator/lode/snapshot} with {@code {"tables": "orders,public.customers"}} starts an
 	 * on-demand snapshot of the tables ({@link LodeSnapshots#snapshot}) and returns its id; the rows arrive while
 	 * streaming goes on, and the read operation shows the progress.
+	 * <p>Over HTTP, {@link LodeEndpointWebExtension} answers what this method refuses with a 400 or a 409 and the
+	 * message.
 	 * @param operation {@code pause}, {@code resume} or {@code snapshot}
 	 * @param tables the tables of a snapshot, comma-separated
 	 * @return the state afterwards, or the started snapshot
+	 * @throws IllegalArgumentException for an unknown operation, or a snapshot without tables (the message says
+	 * what to send)
+	 * @throws IllegalStateException when the operation does not fit the state: resume when not paused, pause when
+	 * paused already or when lode is not running
+	 * @throws dev.lode.core.snapshot.SnapshotException when a table cannot be read (the message names the fix)
 	 */
 	@WriteOperation
 	@SuppressWarnings("deprecation") // Boot 3.5 knows a parameter is optional only by Spring's own @Nullable
 	public Object operate(@Selector String operation, @org.springframework.lang.Nullable @Nullable String tables) {
 		switch (operation) {
-			case "pause" -> this.container.pause();
-			case "resume" -> this.container.resume();
+			case "pause" -> pause();
+			case "resume" -> resume();
 			case "snapshot" -> {
 				return snapshot(tables);
 			}
@@ -139,6 +147,27 @@ public class LodeEndpoint {
 					"Unknown operation '" + operation + "': use pause, resume or snapshot");
 		}
 		return lode();
+	}
+
+	private void pause() {
+		if (this.container.isPaused()) {
+			throw new IllegalStateException("lode is paused already (state " + this.container.getState()
+					+ "): POST /actuator/lode/resume resumes it");
+		}
+		ReplicationState state = this.container.getState();
+		if (state == ReplicationState.NEW || state == ReplicationState.STOPPED || state == ReplicationState.FAILED) {
+			throw new IllegalStateException("lode is not running (state " + state
+					+ "), so there is nothing to pause: a start begins unpaused");
+		}
+		this.container.pause();
+	}
+
+	private void resume() {
+		if (!this.container.isPaused()) {
+			throw new IllegalStateException("lode is not paused (state " + this.container.getState()
+					+ "), so there is nothing to resume: POST /actuator/lode/pause pauses it");
+		}
+		this.container.resume();
 	}
 
 	private Map<String, Object> snapshot(@Nullable String tables) {

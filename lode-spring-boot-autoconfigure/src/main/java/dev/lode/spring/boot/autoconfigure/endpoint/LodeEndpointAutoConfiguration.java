@@ -17,7 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Registers the {@code lode} Actuator endpoint when Actuator is present and the endpoint is available
+ * Registers the {@code lode} Actuator endpoint (and {@link LodeEndpointWebExtension}, its answers over HTTP) when Actuator is present and the endpoint is available
  * (enabled, and exposed over HTTP or JMX). The endpoint annotations are the same in Spring Boot 3.5 and
  * 4, so this class serves both lines.
  *
@@ -35,6 +35,14 @@ public class LodeEndpointAutoConfiguration {
 			ReplicationSettings settings, LodeProperties properties, ObjectProvider<LodeSnapshots> snapshots) {
 		return new LodeEndpoint(container, listenerFactory, settings,
 				LodeHealthReport.describe(properties.outputFormat()), snapshots.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(LodeEndpoint.class)
+	@ConditionalOnAvailableEndpoint(endpoint = LodeEndpoint.class)
+	LodeEndpointWebExtension lodeEndpointWebExtension(LodeEndpoint endpoint) {
+		return new LodeEndpointWebExtension(endpoint);
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.lode.spring.boot.autoconfigure.health;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lode.core.Lsn;
 import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.core.replication.SlotStatus;
@@ -26,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param activeStandbySlots how many of those have a standby connected now ({@code null} when unknown)
  * @since 0.1.0
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record LodePositions(@Nullable String received, @Nullable String acknowledged, @Nullable Boolean slotExists,
 		@Nullable Long retainedWalBytes, @Nullable Long confirmedLagBytes, @Nullable String walStatus,
 		@Nullable String slotStatusError, @Nullable Boolean failoverSlot, @Nullable String synchronizedStandbySlots,

@@ -1,6 +1,7 @@
 package dev.lode.spring.boot.autoconfigure.endpoint;
 
 import dev.lode.core.ChangeKind;
+import dev.lode.spring.boot.autoconfigure.BootLine;
 import dev.lode.core.WalChange;
 import dev.lode.spring.annotation.OnWalChange;
 import dev.lode.spring.annotation.OnWalTransaction;
@@ -35,12 +36,14 @@ class LodeEndpointAutoConfigurationTests {
 
 	@Test
 	void notAvailableUnlessExposed() {
-		this.runner.run((context) -> assertThat(context).doesNotHaveBean(LodeEndpoint.class));
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(LodeEndpoint.class)
+			.doesNotHaveBean(LodeEndpointWebExtension.class));
 	}
 
 	@Test
 	void availableWhenExposed() {
-		this.exposed.run((context) -> assertThat(context).hasSingleBean(LodeEndpoint.class));
+		this.exposed.run((context) -> assertThat(context).hasSingleBean(LodeEndpoint.class)
+			.hasSingleBean(LodeEndpointWebExtension.class));
 	}
 
 	@Test
@@ -90,6 +93,10 @@ class LodeEndpointAutoConfigurationTests {
 								"Listeners.onTransaction(List)", "", List.of("orders"), List.of("INSERT"), null,
 								Integer.MAX_VALUE));
 				assertThat(lode.toString()).doesNotContain("s3cret").doesNotContain("password");
+				// before the first change: no position is known, and none is shown as null
+				String json = BootLine.json(lode);
+				assertThat(json).doesNotContain("null").contains("\"positions\":{}").contains("\"slot\":\"shop_slot\"");
+				assertThat(json).contains("\"condition\":\"row['amount'] > 100\"");
 			});
 	}
 
