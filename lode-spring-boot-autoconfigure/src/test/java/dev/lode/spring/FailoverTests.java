@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.lode.core.replication.OnSlotLoss;
 import dev.lode.core.replication.StreamGap;
 import dev.lode.spring.boot.autoconfigure.BootLine;
-import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
-import dev.lode.spring.boot.autoconfigure.health.LodeHealthContributorAutoConfiguration;
 import dev.lode.spring.boot.autoconfigure.health.LodeHealthIndicator;
 import dev.lode.spring.container.ReplicationState;
 import dev.lode.spring.container.WalReplicationContainer;
@@ -20,11 +18,7 @@ import dev.lode.test.ReplicatedClusters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -180,10 +174,7 @@ class FailoverTests {
 				"lode.slot.name=" + SLOT, "lode.plugin=pgoutput", "lode.status-interval=200ms",
 				"lode.shutdown.timeout=2s", "lode.reconnect.initial-interval=200ms", "lode.reconnect.max-interval=1s"));
 		props.addAll(List.of(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(config, LodeBase.class)
-			.web(WebApplicationType.NONE)
-			.properties(props.toArray(String[]::new))
-			.run();
+		ConfigurableApplicationContext context = LodeTestApps.run(config, props);
 		this.contexts.add(context);
 		return context;
 	}
@@ -228,12 +219,6 @@ class FailoverTests {
 			this.running.set(false);
 			this.thread.join();
 		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ LodeAutoConfiguration.class, LodeHealthContributorAutoConfiguration.class })
-	static class LodeBase {
 
 	}
 

@@ -65,12 +65,16 @@ abstract class LodeTestApps {
 			props.add("lode.plugin=" + plugin);
 		}
 		props.addAll(List.of(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(config, LodeBase.class)
-			.web(WebApplicationType.NONE)
-			.properties(props.toArray(String[]::new))
-			.run();
+		ConfigurableApplicationContext context = run(config, props);
 		this.contexts.add(context);
 		return context;
+	}
+
+	/** Runs a non-web application with lode, its health indicator and the configuration class. */
+	static ConfigurableApplicationContext run(Class<?> config, List<String> properties) {
+		return new SpringApplicationBuilder(config, LodeBase.class).web(WebApplicationType.NONE)
+			.properties(properties.toArray(String[]::new))
+			.run();
 	}
 
 	protected void sql(String... statements) {

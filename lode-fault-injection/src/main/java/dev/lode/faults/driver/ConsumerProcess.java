@@ -201,4 +201,25 @@ final class ConsumerProcess {
 		return "consumer run " + this.run + " (pid " + pid() + ")";
 	}
 
+	/**
+	 * Waits until the condition holds, failing with the consumer's log when it exits or the time is up.
+	 * @param current the consumer running now, or {@code null}
+	 * @param condition what to wait for
+	 * @param seconds how long at the most
+	 */
+	static void awaitTrue(@org.jspecify.annotations.Nullable ConsumerProcess current,
+			java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+		while (!condition.getAsBoolean()) {
+			if (current != null && !current.isAlive()) {
+				throw new IllegalStateException(current + " exited (" + current.exitValue() + "):\n" + current.logTail(40));
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("timed out after " + seconds + " s waiting"
+						+ ((current != null) ? "; log of " + current + ":\n" + current.logTail(40) : ""));
+			}
+			Thread.sleep(100);
+		}
+	}
+
 }

@@ -237,18 +237,7 @@ public final class SnapshotFaults {
 	}
 
 	private void awaitTrue(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-		while (!condition.getAsBoolean()) {
-			ConsumerProcess current = this.runs.isEmpty() ? null : this.runs.get(this.runs.size() - 1);
-			if (current != null && !current.isAlive()) {
-				throw new IllegalStateException(current + " exited (" + current.exitValue() + "):\n" + current.logTail(40));
-			}
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("timed out after " + seconds + " s waiting"
-						+ ((current != null) ? "; log of " + current + ":\n" + current.logTail(40) : ""));
-			}
-			Thread.sleep(100);
-		}
+		ConsumerProcess.awaitTrue(this.runs.isEmpty() ? null : this.runs.get(this.runs.size() - 1), condition, seconds);
 	}
 
 }
