@@ -19,6 +19,9 @@ import dev.lode.test.WithPostgres;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * every watched table again, or go on with a WARN.
  */
 @WithPostgres
+@ExtendWith(OutputCaptureExtension.class)
 class SlotLossTests extends LodeTestApps {
 
 	@Test
@@ -121,15 +125,23 @@ class SlotLossTests extends LodeTestApps {
 	}
 
 	@Test
-	void withIgnoreLodeGoesOnFromANewSlotAndStatesTheGap() {
+	void withIgnoreLodeGoesOnFromANewSlotAndStatesTheGap(CapturedOutput output) {
+		int mark = output.getOut().length();
 		ConfigurableApplicationContext first = start(OrdersCopy.class);
+		assertThat(warnings(output, mark)).as("the first start of an application creates the slot without a warning")
+			.isEmpty();
 		sql("insert into orders values (1, 'a', 1, 'new')");
 		await().atMost(Duration.ofSeconds(20)).until(() -> first.getBean(OrdersCopy.class).copy.size() == 1);
 		first.close();
 		dropSlot();
 		insertOrders(2, 50);
 
+		mark = output.getOut().length();
 		ConfigurableApplicationContext second = start(OrdersCopy.class, "lode.slot.on-loss=ignore");
+		assertThat(warnings(output, mark)).singleElement().asString()
+			.contains("'" + this.slot + "' does not exist")
+			.contains("lode's listeners completed everything up to")
+			.contains("lode.slot.on-loss=ignore: lode goes on from a new slot without those changes");
 		OrdersCopy copy = second.getBean(OrdersCopy.class);
 		sql("insert into orders values (1000, 'after', 1, 'new')");
 		await().atMost(Duration.ofSeconds(20)).until(() -> copy.copy.containsKey(1000));
@@ -227,6 +239,13 @@ class SlotLossTests extends LodeTestApps {
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.pg.queryForString(this.db,
 				"select acknowledged_lsn is not null from lode_meta.lode_stream_record where slot_name = '"
 						+ this.slot + "'").equals("t"));
+	}
+
+	/** The WARN lines lode's stream opener wrote since the mark. */
+	private static List<String> warnings(CapturedOutput output, int mark) {
+		return output.getOut().substring(mark).lines()
+			.filter((line) -> line.contains("WARN") && line.contains("StreamOpener"))
+			.toList();
 	}
 
 	private void insertOrders(int from, int to) {
