@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.lode.spring.boot.autoconfigure.sync.LodeSync;
 import dev.lode.test.WithPostgres;
+import dev.lode.testing.LodeSync;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;

@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.lode.spring.boot.autoconfigure.sync.LodeSync;
+import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.test.TestPostgres;
 import dev.lode.test.WithPostgres;
+import dev.lode.testing.LodeSync;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.aot.AotDetector;
@@ -48,7 +49,9 @@ class SampleApplicationAotIT {
 					"insert into orders (customer, amount, status) values ('aot-customer', 12.34, 'new') returning id",
 					Long.class);
 
-			context.getBean(LodeSync.class).awaitProcessed(Duration.ofSeconds(30));
+			// the AOT-generated context holds what process-aot saw on the main classpath, without lode-test's
+			// auto-configuration (test scope): the same LodeSync, made by hand
+			new LodeSync(context.getBean(WalReplicationContainer.class)).awaitProcessed(Duration.ofSeconds(30));
 
 			assertThat(output.getOut()).contains("New order #" + id + " for aot-customer");
 			List<Order> recent = context.getBean(OrderFeed.class).recent();

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.lode.spring.boot.autoconfigure.sync.LodeSync;
 import dev.lode.test.WithPostgres;
+import dev.lode.testing.LodeSync;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;

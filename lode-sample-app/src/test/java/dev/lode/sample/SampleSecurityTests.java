@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 
-import dev.lode.spring.boot.autoconfigure.sync.LodeSync;
 import dev.lode.test.WithPostgres;
+import dev.lode.testing.LodeSync;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;

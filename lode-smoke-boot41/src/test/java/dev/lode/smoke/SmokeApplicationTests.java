@@ -10,6 +10,7 @@ import java.time.Duration;
 
 import dev.lode.test.TestPostgres;
 import dev.lode.test.WithPostgres;
+import dev.lode.testing.LodeSync;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -20,10 +21,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
- * From the outside, as a user sees it: a change reaches the listener as a record, and
+ * From the outside, as a user sees it: a change reaches the listener as a record (waited for with
+ * {@link LodeSync} of {@code dev.lode:lode-test}, in test scope as a user adds it), and
  * {@code /actuator/health} shows lode UP.
  */
 @WithPostgres
@@ -47,6 +48,9 @@ class SmokeApplicationTests {
 	@Autowired
 	private OrderListener listener;
 
+	@Autowired
+	private LodeSync lode;
+
 	@Value("${local.server.port}")
 	private int port;
 
@@ -54,7 +58,7 @@ class SmokeApplicationTests {
 	void aChangeReachesTheListenerAsARecordAndLodeIsUp() throws Exception {
 		this.jdbc.update("insert into smoke_orders values (1, 'alice', 12.50)");
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> !this.listener.received().isEmpty());
+		this.lode.awaitProcessed(Duration.ofSeconds(30));
 		assertThat(this.listener.received()).containsExactly(new OrderListener.Order(1, "alice", new BigDecimal("12.50")));
 		String health = get("/actuator/health");
 		assertThat(health).as("Spring Boot %s: %s", SpringBootVersion.getVersion(), health)

@@ -1,4 +1,4 @@
-package dev.lode.spring.boot.autoconfigure.sync;
+package dev.lode.testing;
 
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import dev.lode.spring.container.WalReplicationContainer;
@@ -9,7 +9,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Registers {@link LodeSync}, with which tests wait until lode has processed what they wrote. The bean
- * does nothing until called.
+ * does nothing until called. It comes with {@code dev.lode:lode-test} in test scope and works with either
+ * starter: it uses only what both Boot lines' auto-configurations have in common.
  *
  * @since 0.1.0
  */

@@ -1,4 +1,4 @@
-package dev.lode.spring.boot.autoconfigure.sync;
+package dev.lode.testing;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

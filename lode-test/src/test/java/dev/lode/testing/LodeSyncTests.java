@@ -1,6 +1,9 @@
-package dev.lode.spring;
+package dev.lode.testing;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -8,11 +11,14 @@ import dev.lode.core.ChangeKind;
 import dev.lode.core.Lsn;
 import dev.lode.core.WalChange;
 import dev.lode.spring.annotation.OnWalChange;
-import dev.lode.spring.boot.autoconfigure.sync.LodeSync;
-import dev.lode.spring.boot.autoconfigure.sync.LodeSyncAutoConfiguration;
+import dev.lode.test.TestPostgres;
 import dev.lode.test.WithPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,10 +27,36 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link LodeSync}: returns once every transaction committed before the call reached its listeners,
- * quickly on an idle server too, and fails with a message that says what is pending.
+ * quickly on an idle server too, and fails with a message that says what is pending. The applications
+ * find it as a user's do: by auto-configuration from this jar's imports, next to the starter's.
  */
 @WithPostgres
-class LodeSyncTests extends LodeTestApps {
+class LodeSyncTests {
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	private TestPostgres pg;
+
+	private String db;
+
+	private String slot;
+
+	@BeforeEach
+	void createDatabase() {
+		this.pg = TestPostgres.get();
+		this.db = this.pg.createDatabase(getClass().getSimpleName());
+		this.slot = this.db;
+		this.pg.execute(this.db,
+				"create table orders (id int primary key, customer text not null, amount numeric(12,2), status text)",
+				"create table other (id int primary key, note text)");
+	}
+
+	@AfterEach
+	void closeContextsAndDropSlot() {
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+		this.pg.execute(this.db, "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+				+ " where slot_name = '" + this.slot + "' and not active");
+	}
 
 	@Test
 	void returnsOnceTheListenersReceivedEverythingCommittedBefore() {
@@ -35,11 +67,11 @@ class LodeSyncTests extends LodeTestApps {
 		for (int i = 1; i <= 3; i++) {
 			sql("insert into orders values (" + i + ", 'alice', 1, 'new')");
 			sync.awaitProcessed(Duration.ofSeconds(20));
-			assertThat(listener.received.ids()).hasSize(i).last().isEqualTo(i);
+			assertThat(listener.ids).hasSize(i).last().isEqualTo(i);
 		}
 		sql("update orders set status = 'paid'", "insert into other values (1, 'not watched')");
 		sync.awaitProcessed(Duration.ofSeconds(20));
-		assertThat(listener.received.size()).isEqualTo(6);
+		assertThat(listener.ids).hasSize(6);
 	}
 
 	@Test
@@ -89,21 +121,52 @@ class LodeSyncTests extends LodeTestApps {
 			.withMessageContaining("not started");
 	}
 
+	@Test
+	void isAutoConfiguredOnlyWhereLodeIs() {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(NoLode.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.autoconfigure.exclude=dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration")
+			.run();
+		this.contexts.add(context);
+		assertThat(context.getBeanNamesForType(LodeSync.class)).isEmpty();
+	}
+
+	private ConfigurableApplicationContext start(Class<?> config, String... properties) {
+		List<String> props = new ArrayList<>(List.of("lode.url=" + this.pg.jdbcUrl(this.db),
+				"lode.username=" + this.pg.username(), "lode.password=" + this.pg.password(),
+				"lode.slot.name=" + this.slot, "lode.status-interval=500ms", "lode.shutdown.timeout=2s"));
+		String plugin = System.getProperty("lode.test.plugin");
+		if (plugin != null && !plugin.isBlank()) {
+			props.add("lode.plugin=" + plugin);
+		}
+		props.addAll(List.of(properties));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(config)
+			.web(WebApplicationType.NONE)
+			.properties(props.toArray(String[]::new))
+			.run();
+		this.contexts.add(context);
+		return context;
+	}
+
+	private void sql(String... statements) {
+		this.pg.execute(this.db, statements);
+	}
+
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration(LodeSyncAutoConfiguration.class)
+	@EnableAutoConfiguration
 	static class Listener {
 
-		final Recorder received = new Recorder();
+		final List<Object> ids = new CopyOnWriteArrayList<>();
 
 		@OnWalChange(table = "orders")
 		void onOrder(WalChange change) {
-			this.received.add(change);
+			this.ids.add(change.get("id"));
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration(LodeSyncAutoConfiguration.class)
+	@EnableAutoConfiguration
 	static class BlockedListener {
 
 		final CountDownLatch entered = new CountDownLatch(1);
@@ -115,6 +178,12 @@ class LodeSyncTests extends LodeTestApps {
 			this.entered.countDown();
 			this.release.await();
 		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class NoLode {
 
 	}
 
