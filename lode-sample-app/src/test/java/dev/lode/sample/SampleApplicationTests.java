@@ -119,7 +119,7 @@ class SampleApplicationTests {
 
 	private final class Http {
 
-		private final java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+		private final LocalHttp client = new LocalHttp();
 
 		private final JsonMapper json = new JsonMapper();
 
@@ -138,23 +138,12 @@ class SampleApplicationTests {
 		}
 
 		private <T> T send(java.net.http.HttpRequest request, Class<T> type) {
-			try {
-				java.net.http.HttpResponse<String> response = this.client.send(request,
-						java.net.http.HttpResponse.BodyHandlers.ofString());
-				if (response.statusCode() != 200) {
-					return null;
-				}
-				return (type == String.class) ? type.cast(response.body()) : this.json.readValue(response.body(), type);
+			java.net.http.HttpResponse<String> response = this.client.send(request);
+			if (response.statusCode() != 200) {
+				return null;
 			}
-			catch (java.io.IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
+			return (type == String.class) ? type.cast(response.body()) : this.json.readValue(response.body(), type);
 		}
-
 	}
 
 }

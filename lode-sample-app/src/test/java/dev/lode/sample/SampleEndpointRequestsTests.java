@@ -1,7 +1,6 @@
 package dev.lode.sample;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -56,7 +55,7 @@ class SampleEndpointRequestsTests {
 		SampleDatabase.register(registry, "requests");
 	}
 
-	private final HttpClient client = HttpClient.newHttpClient();
+	private final LocalHttp http = new LocalHttp();
 
 	private final JsonMapper json = new JsonMapper();
 
@@ -209,16 +208,7 @@ class SampleEndpointRequestsTests {
 	}
 
 	private HttpResponse<String> send(HttpRequest request) {
-		try {
-			return this.client.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return this.http.send(request);
 	}
 
 	/** A listener that takes only the new rows of {@code order_events}: a snapshot of it would be read for nobody. */

@@ -1,7 +1,6 @@
 package dev.lode.sample;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +45,7 @@ class SampleSecurityTests {
 		SampleDatabase.register(registry, "security");
 	}
 
-	private final HttpClient client = HttpClient.newHttpClient();
+	private final LocalHttp http = new LocalHttp();
 
 	@Value("${local.server.port}")
 	private int port;
@@ -129,16 +128,7 @@ class SampleSecurityTests {
 		if (authorization != null) {
 			request.header("Authorization", authorization);
 		}
-		try {
-			return this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return this.http.send(request.build());
 	}
 
 	/** The README's configuration ("Securing the write operations"), as it is written there. */

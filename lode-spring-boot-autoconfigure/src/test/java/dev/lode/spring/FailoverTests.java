@@ -72,6 +72,9 @@ class FailoverTests {
 			try (Writer writer = new Writer(1000)) {
 				this.pair.awaitSyncedSlot(SLOT);
 			}
+			// lode sees the standby among the hosts of its URL (it asks at most every 10 s)
+			await().atMost(Duration.ofSeconds(30)).until(() -> "synchronised"
+				.equals(BootLine.details(context.getBean(LodeHealthIndicator.class)).get("standbySlot")));
 		}
 		this.pair.awaitStandbyReplayed();
 

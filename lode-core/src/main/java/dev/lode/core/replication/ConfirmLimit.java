@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The furthest position lode may confirm to the slot, raised by writing lode's record of the stream
  * ({@link StreamRecordStore}): at most once per status interval, when lode acknowledged a position beyond it and
- * beyond its own last write (so an idle stream does not write again and again for its own writes), and only after the stream has passed the write (so a
- * standby that the primary waits for, {@code synchronized_standby_slots}, holds the row before the slot it
- * synchronises can confirm past the old limit). While positions wait for the limit, the record's connection is checked
+ * beyond its own last write (so an idle stream does not write again and again for its own writes), and only after
+ * the stream has passed the write (so a standby that the primary waits for, {@code synchronized_standby_slots}, holds
+ * the row before the slot it synchronises can confirm past the old limit). While positions wait for the limit, the record's connection is checked
  * once a second (an empty query): a server that shuts down ends lode's other sessions first, then waits for lode to
  * confirm everything it sent, including lode's own last write, which no write can vouch for; lode then lets the
  * stream go and reconnects. Used on the replication thread; {@link #confirmable} on any.
@@ -39,8 +39,6 @@ final class ConfirmLimit {
 	private long lastWrite;
 
 	private Lsn writtenBy = Lsn.INVALID;
-
-	private long writes;
 
 	private long lastProbe;
 
@@ -112,8 +110,8 @@ final class ConfirmLimit {
 					this.limit = this.limit.max(written.limit());
 				}
 			}
-			catch (SQLException ex) {
-				logger.info("The server went away as lode stopped ({}); it confirmed {}", PgConnector.firstLine(ex),
+			catch (SQLException | RuntimeException ex) {
+				logger.info("lode could not write its record as it stopped ({}); it confirmed {}", ex.getMessage(),
 						this.limit);
 			}
 		}
@@ -130,7 +128,6 @@ final class ConfirmLimit {
 				return null;
 			}
 			this.writtenBy = written.writtenBy();
-			this.writes++;
 			logger.debug("Recorded {} as acknowledged; positions up to {} may be confirmed", acknowledged,
 					written.limit());
 			return written;
@@ -159,16 +156,6 @@ final class ConfirmLimit {
 		String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
 		return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
 				|| state.equals("25006");
-	}
-
-	/** @return the current limit */
-	Lsn limit() {
-		return this.limit;
-	}
-
-	/** @return how many times the record was written */
-	long writes() {
-		return this.writes;
 	}
 
 	void close() {

@@ -145,6 +145,16 @@ public record ReplicationSettings(String url, @Nullable String username, @Nullab
 	}
 
 	/**
+	 * @param jdbcUrl another JDBC URL (the same server set, another target)
+	 * @return a copy with that URL
+	 * @since 0.3.0
+	 */
+	public ReplicationSettings withUrl(String jdbcUrl) {
+		return new ReplicationSettings(jdbcUrl, this.username, this.password, this.slotName, this.createSlot,
+				this.statusInterval, this.tables, this.heartbeatInterval, this.busyReadPause, this.guard);
+	}
+
+	/**
 	 * @param slotGuard how lode guards the end of the stream
 	 * @return a copy with that guard
 	 * @since 0.3.0

@@ -198,11 +198,13 @@ final class StreamOpener {
 				+ " was lost: the second way is safe then)" : "";
 		String walKeep = (gap.reason() == StreamGap.Reason.SLOT_INVALIDATED)
 				? " To keep it from happening again, raise max_slot_wal_keep_size (or keep lode running)." : "";
+		String dropInvalidated = (gap.reason() == StreamGap.Reason.SLOT_INVALIDATED)
+				? ", drop the invalidated slot (select pg_drop_replication_slot('" + this.settings.slotName() + "'))" : "";
 		return "Two ways out: (1) set lode.slot.on-loss=resync and restart: lode creates a new slot and reads every"
 				+ " watched table again (SNAPSHOT rows whose marker says isResync()), so listeners that keep a copy"
 				+ " converge; (2) if the listeners can do without the changes of the gap, set lode.slot.on-loss=ignore"
-				+ " for one start, or delete lode's record of the slot (" + deleteRecord() + ") and restart" + upgrade
-				+ "." + walKeep;
+				+ " for one start, or delete lode's record of the slot (" + deleteRecord() + ")" + dropInvalidated
+				+ " and restart" + upgrade + "." + walKeep;
 	}
 
 	private String deleteRecord() {

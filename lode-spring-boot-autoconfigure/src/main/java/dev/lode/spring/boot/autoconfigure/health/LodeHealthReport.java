@@ -92,6 +92,7 @@ public record LodeHealthReport(Status status, Map<String, Object> details) {
 		putIfKnown(details, "failoverSlot", positions.failoverSlot());
 		putIfKnown(details, "synchronizedStandbySlots", positions.synchronizedStandbySlots());
 		putIfKnown(details, "activeStandbySlots", positions.activeStandbySlots());
+		putIfKnown(details, "standbySlot", positions.standbySlot());
 		StreamGap gap = container.getLastGap();
 		if (gap != null) {
 			details.put("lastGap", gap(gap));
