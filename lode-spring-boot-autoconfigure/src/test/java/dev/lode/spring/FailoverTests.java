@@ -64,7 +64,10 @@ class FailoverTests {
 		await().atMost(Duration.ofSeconds(20)).until(() -> copy.copy.size() == 100);
 		boolean failoverSlots = this.pair.majorVersion() >= 17;
 		assertThat(container.getSlotInfo().failover()).isEqualTo(failoverSlots ? Boolean.TRUE : null);
-		if (failoverSlots) {
+		if (!failoverSlots) {
+			assertThat(BootLine.details(context.getBean(LodeHealthIndicator.class))).doesNotContainKey("failoverSlot");
+		}
+		else {
 			assertThat(BootLine.details(context.getBean(LodeHealthIndicator.class))).containsEntry("failoverSlot", true)
 				.containsEntry("synchronizedStandbySlots", ReplicatedClusters.STANDBY_SLOT)
 				.containsEntry("activeStandbySlots", 1L);
@@ -110,6 +113,8 @@ class FailoverTests {
 		WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
 		write("insert into orders select g, 'c' || g, 1, 'new' from generate_series(1, 100) g");
 		await().atMost(Duration.ofSeconds(20)).until(() -> copy.copy.size() == 100);
+		assertThat(BootLine.details(context.getBean(LodeHealthIndicator.class)).get("failoverSlot"))
+			.isEqualTo((this.pair.majorVersion() >= 17) ? false : null);
 		this.pair.awaitStandbyReplayed();
 
 		this.pair.killPrimary();

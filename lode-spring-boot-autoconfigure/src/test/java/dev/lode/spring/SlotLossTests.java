@@ -234,7 +234,11 @@ class SlotLossTests extends LodeTestApps {
 	@Test
 	void theRecordCanLiveInASchemaOfItsOwn() {
 		ConfigurableApplicationContext context = start(OrdersCopy.class, "lode.slot.record-schema=lode_meta");
+		WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
+		dev.lode.core.Lsn opened = container.getConfirmLimit();
 		sql("insert into orders values (1, 'a', 1, 'new')");
+		// what lode may confirm rises as it records what its listeners completed
+		await().atMost(Duration.ofSeconds(20)).until(() -> container.getConfirmLimit().isAfter(opened));
 		await().atMost(Duration.ofSeconds(20)).until(() -> context.getBean(OrdersCopy.class).copy.size() == 1);
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.pg.queryForString(this.db,
 				"select acknowledged_lsn is not null from lode_meta.lode_stream_record where slot_name = '"

@@ -158,6 +158,11 @@ final class ConfirmLimit {
 				|| state.equals("25006");
 	}
 
+	/** @return the furthest position lode may confirm now */
+	Lsn limit() {
+		return this.limit;
+	}
+
 	void close() {
 		this.connection.close();
 	}

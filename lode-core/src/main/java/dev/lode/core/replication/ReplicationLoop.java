@@ -545,6 +545,16 @@ public final class ReplicationLoop {
 		}
 	}
 
+	/**
+	 * @return the furthest position lode may confirm to the slot now (its record of the stream vouches for it), or
+	 * {@code null} before streaming started
+	 * @since 0.3.0
+	 */
+	public @Nullable Lsn confirmLimit() {
+		ConfirmLimit limit = this.confirmLimit;
+		return (limit != null) ? limit.limit() : null;
+	}
+
 	/** @return the acknowledged position, or {@code null} before streaming started */
 	public @Nullable Lsn acknowledgedLsn() {
 		AckTracker tracker = this.acks;

@@ -49,9 +49,10 @@ public record SlotStatus(boolean exists, boolean active, @Nullable String walSta
 				if (!rs.next()) {
 					return new SlotStatus(false, false, null, 0, 0, null, null, 0);
 				}
-				boolean failover = rs.getBoolean(5);
-				return new SlotStatus(true, rs.getBoolean(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-						rs.wasNull() ? null : failover, rs.getString(6), rs.getLong(7));
+				boolean isFailover = rs.getBoolean(5);
+				Boolean failover = rs.wasNull() ? null : isFailover; // no such column before PostgreSQL 17
+				return new SlotStatus(true, rs.getBoolean(1), rs.getString(2), rs.getLong(3), rs.getLong(4), failover,
+						rs.getString(6), rs.getLong(7));
 			}
 		}
 	}

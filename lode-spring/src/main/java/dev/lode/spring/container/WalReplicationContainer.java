@@ -425,6 +425,16 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 		return this.status.record;
 	}
 
+	/**
+	 * @return the furthest position lode may confirm to the slot now (its record of the stream vouches for it), or
+	 * {@code null} when not streaming
+	 * @since 0.3.0
+	 */
+	public @Nullable Lsn getConfirmLimit() {
+		ReplicationLoop current = this.loop;
+		return (current != null) ? current.confirmLimit() : null;
+	}
+
 	/** @return the last position received from the server, or {@code null} */
 	public @Nullable Lsn getLastReceivedLsn() {
 		return this.status.received;

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.lode.core.Lsn;
 import dev.lode.core.replication.ServerIdentity;
 import dev.lode.core.replication.StreamGap;
 import dev.lode.core.replication.StreamRecord;
@@ -98,7 +99,9 @@ public class LodeEndpoint {
 		}
 		StreamRecord record = this.container.getStreamRecord();
 		if (record != null) {
-			stream.put("confirmLimit", record.confirmLimit().toString());
+			// the limit now, or as recorded when streaming last started
+			Lsn limit = this.container.getConfirmLimit();
+			stream.put("confirmLimit", ((limit != null) ? limit : record.confirmLimit()).toString());
 			if (record.slotCreatedAt() != null) {
 				stream.put("slotCreatedAt", record.slotCreatedAt().toString());
 			}
