@@ -79,18 +79,21 @@ final class ConfirmLimit {
 			this.pending = null;
 			rose = true;
 		}
-		if (this.pending == null && acknowledged.isAfter(this.limit)) {
+		if (acknowledged.isAfter(this.limit)) {
 			long now = System.nanoTime();
-			if (acknowledged.isAfter(this.writtenBy) && now - this.lastWrite >= this.intervalNanos) {
+			if (this.pending == null && acknowledged.isAfter(this.writtenBy)
+					&& now - this.lastWrite >= this.intervalNanos) {
 				this.pending = write(acknowledged);
 			}
 			else if (now - this.lastProbe >= PROBE_NANOS) {
+				// also while an earlier write waits for the stream to pass it (a shutting down server sends no more)
 				// a server that shuts down ends lode's sessions first and then waits for lode to confirm all it sent,
 				// lode's own last write included, which no write of the record can vouch for
 				this.lastProbe = now;
 				if (!this.connection.get().isValid(2)) {
 					this.connection.close();
-					this.pending = write(acknowledged);
+					StreamRecordStore.Advanced rewritten = write(acknowledged); // throws when the server is gone
+					this.pending = (rewritten != null) ? rewritten : this.pending;
 				}
 			}
 		}
