@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,6 +66,11 @@ class SnapshotTests extends LodeTestApps {
 	/** Streamed UPDATEs and DELETEs of rows the copy did not have. */
 	static final List<String> unknown = new CopyOnWriteArrayList<>();
 
+	/** When set, the listener waits on it at the UPDATE that sets v of row 1 to 77 (and counts {@link #held} down). */
+	static volatile CountDownLatch gate;
+
+	static volatile CountDownLatch held = new CountDownLatch(1);
+
 	@BeforeEach
 	void createItems() {
 		copy.clear();
@@ -75,6 +81,8 @@ class SnapshotTests extends LodeTestApps {
 		kinds.clear();
 		snapshotIds.clear();
 		unknown.clear();
+		gate = null;
+		held = new CountDownLatch(1);
 		sql("create table items (id int primary key, v int not null, big text)",
 				"create table nokey (a int, b text)",
 				"insert into items select g, 0, case when g % 10 = 0 then " + BIG + " end"
@@ -106,6 +114,26 @@ class SnapshotTests extends LodeTestApps {
 		assertThat(stale).as("snapshot rows older than a change delivered before them").isEmpty();
 		assertThat(copier.started).contains(id);
 		assertThat(copier.last).as("rows marked as the table's last").hasSizeLessThanOrEqualTo(1);
+	}
+
+	/**
+	 * The chunk is read while the stream is behind: its snapshot already holds a row at the new key of an UPDATE
+	 * that moved the row (its TOASTed value unchanged, so not in the stream) and that arrives in the chunk's
+	 * window. The UPDATE takes the TOASTed value from the chunk's row, which the chunk then no longer delivers.
+	 */
+	@Test
+	void aKeyChangeTheChunkAlreadySawKeepsTheUnchangedToastedValue() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		gate = release;
+		ConfigurableApplicationContext context = start(Copier.class, "lode.snapshot.chunk-size=4096");
+		Copier copier = context.getBean(Copier.class);
+		sql("update items set v = 77 where id = 1");
+		assertThat(held.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the listener holds the stream").isTrue();
+		String id = context.getBean(LodeSnapshots.class).snapshot("items");
+		sql("update items set id = 5000 where id = 10");
+		release.countDown();
+		await().atMost(Duration.ofSeconds(60)).until(() -> copier.completed.contains(id));
+		assertPerfectCopy();
 	}
 
 	@Test
@@ -301,6 +329,12 @@ class SnapshotTests extends LodeTestApps {
 
 		@OnWalChange(table = "items")
 		void apply(WalChange change) throws InterruptedException {
+			CountDownLatch wait = gate;
+			if (wait != null && change.kind() == ChangeKind.UPDATE && Integer.valueOf(1).equals(change.get("id"))
+					&& Integer.valueOf(77).equals(change.get("v"))) {
+				held.countDown();
+				wait.await();
+			}
 			kinds.add(change.kind());
 			if (change.kind() == ChangeKind.UPDATE || change.kind() == ChangeKind.DELETE) {
 				Object oldId = change.oldValues().get("id");

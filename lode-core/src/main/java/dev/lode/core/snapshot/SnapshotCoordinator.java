@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * the replication thread reads one chunk of a table in primary-key order ({@link ChunkReader}); the chunk's
  * transaction ends with a watermark written into the WAL. From the reader's position at that moment until the
  * watermark arrives in the stream, every change of the table removes its key from the buffered chunk (a
- * TRUNCATE removes all; the first UPDATE of a buffered row gets its unchanged TOASTed values from it); at the
+ * TRUNCATE removes all; the first UPDATE of a buffered row, at its old key or its new one, gets its unchanged
+ * TOASTed values from it); at the
  * watermark the surviving rows are delivered as {@link ChangeKind#SNAPSHOT} changes of the watermark's
  * transaction, so the ledger acknowledges them with it. The next chunk is read only after that transaction
  * completed, and the progress table records each chunk's start in the chunk's own transaction: a restart reads
@@ -459,7 +460,13 @@ public final class SnapshotCoordinator {
 				RowKey now = table.keyOf(change.values());
 				RowKey before = change.oldValues().isEmpty() ? now : table.keyOf(change.oldValues());
 				Map<String, @Nullable Object> row = remove(chunk, before);
-				remove(chunk, now);
+				Map<String, @Nullable Object> atNewKey = remove(chunk, now);
+				if (row == null) {
+					// the chunk was read after this UPDATE moved the row (the stream is behind the chunk's
+					// snapshot): the row at its new key holds what the UPDATE did not send, and the chunk no
+					// longer delivers it; a later change of it in the window follows this one
+					row = atNewKey;
+				}
 				if (row != null) {
 					// the first change of a buffered row: the chunk holds the values it did not send
 					return change.withUnchangedFrom(row);
