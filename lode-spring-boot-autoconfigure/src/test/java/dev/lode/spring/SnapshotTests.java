@@ -202,6 +202,16 @@ class SnapshotTests extends LodeTestApps {
 
 	@Test
 	void theInitialModeDeliversEachRowOfTheConsistentPointOnceBeforeAnyStreamedChange() throws Exception {
+		initialModeDeliversEachRowOnce(1);
+	}
+
+	@Test
+	void theInitialModeWithFourReadersDeliversEachRowOfTheConsistentPointOnceBeforeAnyStreamedChange()
+			throws Exception {
+		initialModeDeliversEachRowOnce(4);
+	}
+
+	private void initialModeDeliversEachRowOnce(int parallelism) throws Exception {
 		Writer writer = new Writer(2000);
 		Thread thread = new Thread(writer, "writer");
 		thread.start();
@@ -212,7 +222,7 @@ class SnapshotTests extends LodeTestApps {
 			await().atMost(Duration.ofSeconds(30)).until(() -> writer.operations.get() >= now + 150);
 		};
 		ConfigurableApplicationContext context = start(Copier.class, "lode.snapshot.mode=initial",
-				"lode.snapshot.chunk-size=100");
+				"lode.snapshot.chunk-size=100", "lode.snapshot.parallelism=" + parallelism);
 		Copier copier = context.getBean(Copier.class);
 		await().atMost(Duration.ofSeconds(60)).until(() -> !copier.completed.isEmpty());
 		int after = writer.operations.get();
@@ -232,13 +242,27 @@ class SnapshotTests extends LodeTestApps {
 		assertThat(unknown).as("streamed changes of rows the snapshot did not deliver").isEmpty();
 		assertThat(copier.started).hasSize(1).allMatch((id) -> id.startsWith("initial-"));
 		assertThat(copier.last).as("the table's last row, marked").hasSizeLessThanOrEqualTo(1);
+		assertThat(copier.last).as("the last row delivered").allMatch((id) -> id.equals(snapshotIds.get(snapshots - 1)));
 	}
 
 	@Test
 	void anInitialSnapshotStoppedInTheMiddleContinuesOnTheNextStartAndTheCopyIsPerfect() throws Exception {
+		initialSnapshotStoppedInTheMiddle(1);
+		// one reader: the next start goes on after the last completed chunk
+		assertThat(snapshotRows.get()).as("at most a chunk again").isLessThan(2000 + 3 + 2 * 100);
+	}
+
+	@Test
+	void anInitialSnapshotOfFourKeyRangesAtOnceStoppedInTheMiddleGivesAPerfectCopy() throws Exception {
+		initialSnapshotStoppedInTheMiddle(4);
+		// four readers: the next start goes on after the completed chunks that follow each other from the first key
+		assertThat(snapshotRows.get()).as("at most the table again").isLessThan(2 * 2000 + 3 + 4 * 100);
+	}
+
+	private void initialSnapshotStoppedInTheMiddle(int parallelism) throws Exception {
 		listenerDelayMillis = 2;
 		ConfigurableApplicationContext first = start(Copier.class, "lode.snapshot.mode=initial",
-				"lode.snapshot.chunk-size=100");
+				"lode.snapshot.chunk-size=100", "lode.snapshot.parallelism=" + parallelism);
 		await().atMost(Duration.ofSeconds(30)).until(() -> snapshotRows.get() >= 500);
 		sql("update items set v = v + 1 where id in (1, 1500, 1999)", "delete from items where id = 1700",
 				"update items set id = 3001 where id = 1800", "insert into items values (2700, 0, null)");
@@ -248,13 +272,12 @@ class SnapshotTests extends LodeTestApps {
 
 		listenerDelayMillis = 0;
 		ConfigurableApplicationContext second = start(Copier.class, "lode.snapshot.mode=initial",
-				"lode.snapshot.chunk-size=100");
+				"lode.snapshot.chunk-size=100", "lode.snapshot.parallelism=" + parallelism);
 		Copier copier = second.getBean(Copier.class);
 		await().atMost(Duration.ofSeconds(60)).until(() -> !copier.completed.isEmpty());
 		assertThat(copier.resumed).as("the second start continued the initial snapshot").hasSize(1);
 		assertPerfectCopy();
 		assertThat(stale).isEmpty();
-		assertThat(snapshotRows.get()).as("at most a chunk again").isLessThan(2000 + 3 + 2 * 100);
 	}
 
 	@Test

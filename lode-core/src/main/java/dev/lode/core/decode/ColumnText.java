@@ -26,4 +26,30 @@ public final class ColumnText {
 		return PgValues.convert(PgTypes.byName(typeName), text, false);
 	}
 
+	/**
+	 * @param typeName the column's type as {@code format_type} names it
+	 * @return the conversion of that type's texts, resolved once (for many values of one column)
+	 * @since 0.3.0
+	 */
+	public static Converter converter(String typeName) {
+		PgType type = PgTypes.byName(typeName);
+		return (text) -> (text != null) ? PgValues.convert(type, text, false) : null;
+	}
+
+	/**
+	 * Converts the texts of one type's values, as {@link #value(String, String)} does.
+	 *
+	 * @since 0.3.0
+	 */
+	@FunctionalInterface
+	public interface Converter {
+
+		/**
+		 * @param text the value's text, or {@code null} for SQL NULL
+		 * @return the value
+		 */
+		@Nullable Object value(@Nullable String text);
+
+	}
+
 }

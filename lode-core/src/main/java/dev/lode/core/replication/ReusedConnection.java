@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A plain connection opened on first use, opened again once closed or lost, and closed quietly: for work that
- * comes back now and then on one thread (heartbeats, snapshot chunks) and must not open a connection each time.
+ * comes back now and then on one thread at a time (heartbeats, snapshot chunks) and must not open a connection each
+ * time.
  *
  * @since 0.2.0
  */
@@ -21,7 +22,7 @@ public final class ReusedConnection implements AutoCloseable {
 
 	private final String purpose;
 
-	private @Nullable Connection connection;
+	private volatile @Nullable Connection connection;
 
 	/**
 	 * @param connector opens the connection

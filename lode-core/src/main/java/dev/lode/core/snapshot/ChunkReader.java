@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,22 +41,22 @@ final class ChunkReader {
 
 	/**
 	 * @param connection a plain connection (left in auto-commit mode afterwards)
-	 * @param task the table and where the chunk starts
-	 * @param watermark the content of the closing watermark
+	 * @param read the table, where the chunk starts and what its transaction records as the table's progress
 	 * @return the chunk
 	 * @throws SQLException if reading failed (nothing was committed then)
 	 */
-	Chunk read(Connection connection, SnapshotTask task, String watermark) throws SQLException {
+	Chunk read(Connection connection, Read read) throws SQLException {
 		connection.setAutoCommit(false);
 		connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
 		try {
-			Chunk chunk = select(connection, task, watermark);
+			Chunk chunk = select(connection, read.task(), read.after(), read.watermark());
 			try (Statement statement = connection.createStatement();
 					ResultSet rs = statement.executeQuery("select txid_current_snapshot()::text")) {
 				rs.next();
 				chunk.visibility(rs.getString(1));
 			}
-			this.store.chunkStarts(connection, task);
+			this.store.chunkStarts(connection, read.task(), read.completedKey(), read.completedRows());
+			String watermark = read.watermark();
 			try (PreparedStatement statement = connection
 				.prepareStatement("select pg_logical_emit_message(true, '" + PREFIX + "', ?)")) {
 				statement.setString(1, watermark);
@@ -80,8 +81,23 @@ final class ChunkReader {
 
 	/** Selects the chunk after the task's last key, in the connection's transaction (nothing else). */
 	Chunk select(Connection connection, SnapshotTask task, String watermark) throws SQLException {
+		return select(connection, task, task.lastKey(), watermark);
+	}
+
+	/** Selects the chunk after the key, in the connection's transaction (nothing else). */
+	private Chunk select(Connection connection, SnapshotTask task, @Nullable List<String> lastKey, String watermark)
+			throws SQLException {
+		return select(connection, task, lastKey, null, null, watermark);
+	}
+
+	/**
+	 * Selects the chunk after the key within a key range ({@link KeyRanges}), in the connection's transaction.
+	 * @param low the least value of the key's first column, or {@code null}
+	 * @param high the value of the key's first column the range ends before, or {@code null}
+	 */
+	Chunk select(Connection connection, SnapshotTask task, @Nullable List<String> lastKey, @Nullable String low,
+			@Nullable String high, String watermark) throws SQLException {
 		SnapshotTable table = task.table();
-		List<String> lastKey = task.lastKey();
 		StringJoiner columns = new StringJoiner(", ");
 		table.columns().keySet().forEach((column) -> columns.add("s." + SnapshotTable.quote(column) + "::text"));
 		// the alias keeps ORDER BY on the table's columns, not on the selected texts of the same names
@@ -89,30 +105,56 @@ final class ChunkReader {
 			.append(" as s");
 		// no upper bound: a row an UPDATE moved from the unread range to a greater key (its unchanged TOASTed
 		// values not in the stream) is read by a later chunk; the snapshot ends with the first short chunk
+		List<String> conditions = new ArrayList<>();
+		List<String> values = new ArrayList<>();
+		String first = table.keyColumns().get(0);
+		String firstType = table.columns().get(first);
 		if (lastKey != null) {
-			sql.append(" where ").append(keyTuple(table)).append(" > ").append(parameters(table));
+			conditions.add(keyTuple(table) + " > " + parameters(table));
+			values.addAll(lastKey);
+		}
+		if (low != null) {
+			conditions.add("s." + SnapshotTable.quote(first) + " >= ?::" + firstType);
+			values.add(low);
+		}
+		if (high != null) {
+			conditions.add("s." + SnapshotTable.quote(first) + " < ?::" + firstType);
+			values.add(high);
+		}
+		if (!conditions.isEmpty()) {
+			sql.append(" where ").append(String.join(" and ", conditions));
 		}
 		sql.append(" order by ").append(keyList(table)).append(" limit ").append(this.chunkSize);
 		Chunk chunk = new Chunk(task, watermark);
 		try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-			if (lastKey != null) {
-				for (int i = 0; i < lastKey.size(); i++) {
-					statement.setString(i + 1, lastKey.get(i));
-				}
+			for (int i = 0; i < values.size(); i++) {
+				statement.setString(i + 1, values.get(i));
 			}
-			List<String> names = new ArrayList<>(table.columns().keySet());
-			List<String> types = new ArrayList<>(table.columns().values());
+			String[] names = table.columns().keySet().toArray(new String[0]);
+			ColumnText.Converter[] converters = table.columns()
+				.values()
+				.stream()
+				.map(ColumnText::converter)
+				.toArray(ColumnText.Converter[]::new);
+			List<String> nameList = List.of(names);
+			int[] keyIndexes = table.keyColumns().stream().mapToInt(nameList::indexOf).toArray();
+			int capacity = (int) (names.length / 0.75f) + 1;
+			String[] texts = new String[names.length];
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
-					Map<String, @Nullable Object> row = new LinkedHashMap<>();
-					for (int i = 0; i < names.size(); i++) {
-						row.put(names.get(i), ColumnText.value(types.get(i), rs.getString(i + 1)));
+					Map<String, @Nullable Object> row = new LinkedHashMap<>(capacity);
+					@Nullable Object[] key = new Object[keyIndexes.length];
+					for (int i = 0; i < names.length; i++) {
+						String text = rs.getString(i + 1);
+						texts[i] = text;
+						row.put(names[i], converters[i].value(text));
 					}
-					List<String> keyTexts = new ArrayList<>(table.keyColumns().size());
-					for (String column : table.keyColumns()) {
-						keyTexts.add(rs.getString(names.indexOf(column) + 1));
+					List<String> keyTexts = new ArrayList<>(keyIndexes.length);
+					for (int k = 0; k < keyIndexes.length; k++) {
+						keyTexts.add(texts[keyIndexes[k]]);
+						key[k] = row.get(names[keyIndexes[k]]);
 					}
-					chunk.add(row, keyTexts);
+					chunk.add(new RowKey(Arrays.asList(key)), row, keyTexts);
 				}
 			}
 		}
@@ -162,6 +204,20 @@ final class ChunkReader {
 		}
 	}
 
+	/**
+	 * What one chunk's read needs, captured on the replication thread.
+	 * @param task the table
+	 * @param after the key after which the chunk starts ({@code null} for the table's first)
+	 * @param watermark the content of the closing watermark
+	 * @param completedKey the key after which the table's delivered and completed rows end, recorded in the chunk's
+	 * transaction as where a restart continues
+	 * @param completedRows the rows delivered and completed, recorded with it
+	 */
+	record Read(SnapshotTask task, @Nullable List<String> after, String watermark, @Nullable List<String> completedKey,
+			long completedRows) {
+
+	}
+
 	/** One chunk's rows, buffered by key until its closing watermark arrives in the stream. */
 	static final class Chunk {
 
@@ -188,11 +244,8 @@ final class ChunkReader {
 			this.watermark = watermark;
 		}
 
-		void add(Map<String, @Nullable Object> row, List<String> keyTexts) {
-			RowKey key = this.task.table().keyOf(row);
-			if (key != null) {
-				this.rows.put(key, row);
-			}
+		void add(RowKey key, Map<String, @Nullable Object> row, List<String> keyTexts) {
+			this.rows.put(key, row);
 			this.lastKey = keyTexts;
 			this.read++;
 		}

@@ -1,11 +1,14 @@
 package dev.lode.core.snapshot;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +17,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -33,17 +46,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs on-demand snapshots while the stream goes on (the DBLog method). Between two transactions of the stream,
- * the replication thread reads one chunk of a table in primary-key order ({@link ChunkReader}); the chunk's
- * transaction ends with a watermark written into the WAL. From the reader's position at that moment until the
- * watermark arrives in the stream, every change of the table removes its key from the buffered chunk (a
- * TRUNCATE removes all; the first UPDATE of a buffered row, at its old key or its new one, gets its unchanged
- * TOASTed values from it); at the
- * watermark the surviving rows are delivered as {@link ChangeKind#SNAPSHOT} changes of the watermark's
- * transaction, so the ledger acknowledges them with it. The next chunk is read only after that transaction
- * completed, and the progress table records each chunk's start in the chunk's own transaction: a restart reads
- * at most one chunk again. A chunk whose snapshot did not see a transaction the stream had already delivered is
- * read again (WAL order is not visibility order).
+ * Runs on-demand snapshots while the stream goes on (the DBLog method). A reader thread reads one chunk of a table
+ * in primary-key order ({@link ChunkReader}) on its own connection, while the replication thread goes on
+ * streaming; the chunk's transaction ends with a watermark written into the WAL. Every change of the table the
+ * stream delivers from the read's start until the watermark removes its key from the chunk (a TRUNCATE removes
+ * all; the first UPDATE of a buffered row, at its old key or its new one, gets its unchanged TOASTed values from
+ * it, so an UPDATE that left values out waits for the chunk being read); at the watermark the surviving rows are
+ * delivered as {@link ChangeKind#SNAPSHOT} changes of the watermark's transaction, so the ledger acknowledges them
+ * with it. The next chunk is read while the one before travels (at most two chunks between the last completed one
+ * and the stream), and each chunk's transaction records, as where a restart continues, the end of the chunks
+ * whose transactions completed: a restart reads at most two chunks again. A chunk whose snapshot did not see a
+ * transaction the stream had delivered before its read began is read again (WAL order is not visibility order).
  *
  * <p>{@link #handler()} is the {@link ChangeHandler} to give the replication loop; it passes everything on to
  * the handler this coordinator wraps.
@@ -55,6 +68,9 @@ public final class SnapshotCoordinator {
 	private static final Logger logger = LoggerFactory.getLogger(SnapshotCoordinator.class);
 
 	private static final long RETRY_NANOS = 1_000_000_000L;
+
+	/** Chunks read ahead of the oldest one not completed: one is read while the one before travels. */
+	private static final int AHEAD = 2;
 
 	/** The id prefix of initial snapshots. */
 	static final String INITIAL = "initial-";
@@ -79,6 +95,8 @@ public final class SnapshotCoordinator {
 
 	private final @Nullable Supplier<List<String>> initialTables;
 
+	private final int parallelism;
+
 	private final List<SnapshotListener> listeners = new CopyOnWriteArrayList<>();
 
 	private final ConcurrentLinkedQueue<Requested> requested = new ConcurrentLinkedQueue<>();
@@ -97,15 +115,25 @@ public final class SnapshotCoordinator {
 
 	private boolean loaded;
 
-	private ChunkReader.@Nullable Chunk window;
+	/** Chunks read and buffered, in the order of their watermarks, each waiting for its watermark. */
+	private final ArrayDeque<ChunkReader.Chunk> windows = new ArrayDeque<>();
 
-	private ChunkReader.@Nullable Chunk closing;
+	/** The chunks being read on reader threads: at most one per table, at most {@link #parallelism}. */
+	private final List<Pending> pendings = new ArrayList<>();
 
-	private boolean closingInTransaction;
+	/** Chunks delivered whose transaction has not completed yet, in order. */
+	private final ArrayDeque<Closing> closings = new ArrayDeque<>();
 
-	private @Nullable CompletableFuture<?> closingStage;
+	/** Chunks delivered in the transaction being handled. */
+	private final List<Closing> deliveredInTransaction = new ArrayList<>();
 
 	private long retryAfter;
+
+	/** Reads chunks while the replication thread goes on streaming (threads ended when idle). */
+	private final ThreadPoolExecutor readerThreads;
+
+	/** Connections to read chunks on that no read uses now. */
+	private final ArrayDeque<ReusedConnection> idleReaders = new ArrayDeque<>();
 
 	/**
 	 * @param delegate the handler changes and snapshot rows go to
@@ -136,10 +164,39 @@ public final class SnapshotCoordinator {
 	public SnapshotCoordinator(ChangeHandler delegate, PgConnector connector, String slot, int chunkSize,
 			List<String> startupTables, Supplier<List<WatchedTable>> watched,
 			@Nullable Supplier<List<String>> initialTables) {
+		this(delegate, connector, slot, chunkSize, 1, startupTables, watched, initialTables);
+	}
+
+	/**
+	 * @param delegate the handler changes and snapshot rows go to
+	 * @param connector connects to the slot's database
+	 * @param slot the slot (progress is kept per slot)
+	 * @param chunkSize rows per chunk
+	 * @param parallelism readers at once: the initial snapshot reads that many key ranges of a table at once, an
+	 * on-demand snapshot that many tables
+	 * @param startupTables tables to read once per slot when streaming starts
+	 * @param watched the tables listeners watch (empty for all)
+	 * @param initialTables the tables to read at the consistent point of a slot lode creates, or {@code null}
+	 * @since 0.3.0
+	 */
+	public SnapshotCoordinator(ChangeHandler delegate, PgConnector connector, String slot, int chunkSize,
+			int parallelism, List<String> startupTables, Supplier<List<WatchedTable>> watched,
+			@Nullable Supplier<List<String>> initialTables) {
+		if (parallelism < 1) {
+			throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
+		}
+		this.parallelism = parallelism;
 		this.initialTables = initialTables;
 		this.delegate = delegate;
 		this.connector = connector;
 		this.connection = new ReusedConnection(connector, "snapshot");
+		this.readerThreads = new ThreadPoolExecutor(parallelism, parallelism, 10, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), (task) -> {
+					Thread thread = new Thread(task, "lode-snapshot-" + slot);
+					thread.setDaemon(true);
+					return thread;
+				});
+		this.readerThreads.allowCoreThreadTimeOut(true);
 		this.store = new SnapshotProgressStore(slot);
 		this.reader = new ChunkReader(this.store, chunkSize);
 		this.startupTables = List.copyOf(startupTables);
@@ -336,10 +393,14 @@ public final class SnapshotCoordinator {
 			step();
 		}
 		catch (SQLException ex) {
-			logger.warn("Reading a snapshot chunk failed, trying again in a second: {}", ex.getMessage());
-			closeConnection();
-			this.retryAfter = System.nanoTime() + RETRY_NANOS;
+			readFailed(ex);
 		}
+	}
+
+	private void readFailed(SQLException ex) {
+		logger.warn("Reading a snapshot chunk failed, trying again in a second: {}", ex.getMessage());
+		closeConnection();
+		this.retryAfter = System.nanoTime() + RETRY_NANOS;
 	}
 
 	private void step() throws SQLException {
@@ -350,29 +411,120 @@ public final class SnapshotCoordinator {
 		while ((next = this.requested.poll()) != null) {
 			start(next.task(), next.resumed());
 		}
-		ChunkReader.Chunk closed = this.closing;
-		if (closed != null) {
-			CompletableFuture<?> stage = this.closingStage;
-			if (stage == null || !stage.isDone() || stage.isCompletedExceptionally()) {
-				return; // its listeners are still working (a failure stops the stream)
+		while (!this.closings.isEmpty()) {
+			Closing first = this.closings.peekFirst();
+			CompletableFuture<?> stage = first.stage;
+			if (stage == null || !stage.isDone()) {
+				break; // its listeners are still working
 			}
-			this.closing = null;
-			this.closingStage = null;
-			finishChunk(closed);
+			if (stage.isCompletedExceptionally()) {
+				return; // a failure stops the stream
+			}
+			this.closings.pollFirst();
+			finishChunk(first.chunk);
 		}
-		SnapshotTask task = this.queue.peekFirst();
-		if (this.window != null || task == null) {
-			return;
+		for (Pending reading : List.copyOf(this.pendings)) {
+			if (reading.future.isDone()) {
+				install(reading);
+			}
 		}
+		for (SnapshotTask task : this.queue) {
+			if (this.pendings.size() >= this.parallelism) {
+				return;
+			}
+			if (!task.readEnded() && alive(task) < AHEAD) {
+				submit(task);
+			}
+		}
+	}
+
+	/** @return the task's chunks read or being read and not completed */
+	private int alive(SnapshotTask task) {
+		int alive = 0;
+		for (Pending reading : this.pendings) {
+			alive += (reading.read.task() == task) ? AHEAD : 0; // one read at a time per table
+		}
+		for (ChunkReader.Chunk chunk : this.windows) {
+			alive += (chunk.task == task) ? 1 : 0;
+		}
+		for (Closing closing : this.closings) {
+			alive += (closing.chunk.task == task) ? 1 : 0;
+		}
+		return alive;
+	}
+
+	/**
+	 * Reads the task's next chunk on the reader thread; the stream goes on meanwhile, and its changes of the table
+	 * are noted ({@link Pending#touch}) until the chunk is buffered.
+	 */
+	private void submit(SnapshotTask task) {
 		String watermark = task.id() + ":" + task.table().qualifiedName() + ":" + task.chunks() + ":"
 				+ UUID.randomUUID();
-		ChunkReader.Chunk chunk = this.reader.read(connection(), task, watermark);
-		if (this.recent.anyMissedBy(chunk)) {
+		ChunkReader.Read read = new ChunkReader.Read(task, task.nextReadAfter(), watermark, task.lastKey(),
+				task.rows());
+		ReusedConnection c = this.idleReaders.isEmpty() ? new ReusedConnection(this.connector, "snapshot reader")
+				: this.idleReaders.pop();
+		Pending reading = new Pending(read, c, this.recent.mark());
+		reading.future = this.readerThreads.submit(() -> {
+			try {
+				return this.reader.read(c.get(), read);
+			}
+			finally {
+				reading.finished();
+			}
+		});
+		this.pendings.add(reading);
+	}
+
+	/** Waits for a chunk being read, and buffers it (the stream reached a change that needs it). */
+	private void awaitPending(Pending reading) {
+		try {
+			install(reading);
+		}
+		catch (SQLException ex) {
+			readFailed(ex);
+		}
+	}
+
+	/**
+	 * Buffers a chunk read on the reader thread: the keys the stream changed since its read began leave it, and it
+	 * waits for its watermark; a chunk that did not see a transaction delivered before its read began is dropped
+	 * (read again).
+	 */
+	private void install(Pending reading) throws SQLException {
+		this.pendings.remove(reading);
+		ChunkReader.Chunk chunk;
+		try {
+			chunk = reading.future.get();
+			this.idleReaders.push(reading.connection);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SQLException("Interrupted while a snapshot chunk was read", ex);
+		}
+		catch (ExecutionException ex) {
+			reading.connection.close();
+			if (ex.getCause() instanceof SQLException failure) {
+				throw failure;
+			}
+			if (ex.getCause() instanceof RuntimeException failure) {
+				throw failure;
+			}
+			throw new SnapshotException("Reading a snapshot chunk failed: " + ex.getCause(), ex.getCause());
+		}
+		if (this.recent.anyMissedBy(chunk, reading.mark)) {
 			logger.debug("Chunk {} did not see a transaction the stream already delivered; reading it again",
-					watermark);
+					chunk.watermark);
 			return;
 		}
-		this.window = chunk;
+		if (reading.truncated) {
+			chunk.rows.clear();
+		}
+		else {
+			reading.touched.forEach(chunk.rows::remove);
+		}
+		chunk.task.chunkRead(chunk.lastKey, chunk.last);
+		this.windows.addLast(chunk);
 	}
 
 	private void start(SnapshotTask task, boolean resumed) throws SQLException {
@@ -426,19 +578,27 @@ public final class SnapshotCoordinator {
 		logger.info("Snapshot {} of {} complete: {} rows ({} rows/s)", task.id(), p.table(), p.rows(),
 				(long) p.rowsPerSecond());
 		this.listeners.forEach((listener) -> listener.completed(p));
-		if (this.queue.isEmpty() && this.requested.isEmpty()) {
+		if (this.queue.isEmpty() && this.requested.isEmpty() && this.pendings.isEmpty()) {
 			closeConnection(); // opened again by the next snapshot
 		}
 	}
 
 	/** Delivers the chunk's surviving rows as changes of the watermark's transaction. */
 	private void deliver(ChunkReader.Chunk chunk, TransactionInfo transaction, Lsn lsn) throws Exception {
+		deliver(chunk, transaction, lsn, chunk.last);
+	}
+
+	/** Delivers the chunk's rows; the last one is marked the table's last when {@code tableLast}. */
+	private void deliver(ChunkReader.Chunk chunk, TransactionInfo transaction, Lsn lsn, boolean tableLast)
+			throws Exception {
 		SnapshotTable table = chunk.task.table();
 		int remaining = chunk.rows.size();
+		SnapshotMarker marker = new SnapshotMarker(chunk.task.id(), table.qualifiedName(), false);
 		for (Map<String, @Nullable Object> row : chunk.rows.values()) {
 			remaining--;
-			SnapshotMarker marker = new SnapshotMarker(chunk.task.id(), table.qualifiedName(),
-					chunk.last && remaining == 0);
+			if (tableLast && remaining == 0) {
+				marker = new SnapshotMarker(chunk.task.id(), table.qualifiedName(), true);
+			}
 			this.delegate.change(WalChange.snapshotRow(table.schema(), table.table(), row, table.columns(),
 					transaction, lsn, table.keyColumns(), marker));
 			chunk.delivered++;
@@ -449,7 +609,7 @@ public final class SnapshotCoordinator {
 	/** A streamed change inside a chunk's window: its keys leave the chunk. */
 	private WalChange reconcile(ChunkReader.Chunk chunk, WalChange change) {
 		SnapshotTable table = chunk.task.table();
-		if (!change.table().equals(table.table()) || !change.schema().equals(table.schema())) {
+		if (!table.isOf(change)) {
 			return change;
 		}
 		switch (change.kind()) {
@@ -488,6 +648,8 @@ public final class SnapshotCoordinator {
 
 	private void closeConnection() {
 		this.connection.close();
+		this.idleReaders.forEach(ReusedConnection::close);
+		this.idleReaders.clear();
 	}
 
 	/**
@@ -527,6 +689,14 @@ public final class SnapshotCoordinator {
 			for (SnapshotTask task : this.tasks) {
 				// read here, before streaming, whatever the table held when the snapshot was recorded
 				announce(task, false);
+				List<String> splits = KeyRanges.split(snapshot, task.table(), SnapshotCoordinator.this.parallelism);
+				if (!splits.isEmpty()) {
+					if (!new RangeRead(task, splits, consistentPoint).read(snapshot, stopping)) {
+						closeConnection();
+						return;
+					}
+					continue;
+				}
 				boolean last = false;
 				while (!last) {
 					if (stopping.getAsBoolean()) {
@@ -555,7 +725,261 @@ public final class SnapshotCoordinator {
 
 	}
 
+	/**
+	 * An initial snapshot's table read by several readers at once, one key range each ({@link KeyRanges}), every
+	 * reader in a transaction that imported the slot's snapshot: the replication thread delivers their chunks as
+	 * they come (in key order within a range), one stand-in transaction per chunk, and records as the table's
+	 * progress the end of the completed chunks that follow each other from the table's first key (a restart goes on
+	 * from there, as an on-demand snapshot).
+	 */
+	private final class RangeRead {
+
+		private final SnapshotTask task;
+
+		private final List<String> splits;
+
+		private final Lsn consistentPoint;
+
+		private final int ranges;
+
+		/** Per range: the last key of its completed chunks, and whether its last chunk completed. */
+		private final List<@Nullable List<String>> completed = new ArrayList<>();
+
+		private final boolean[] done;
+
+		RangeRead(SnapshotTask task, List<String> splits, Lsn consistentPoint) {
+			this.task = task;
+			this.splits = splits;
+			this.consistentPoint = consistentPoint;
+			this.ranges = splits.size() + 1;
+			this.done = new boolean[this.ranges];
+			for (int i = 0; i < this.ranges; i++) {
+				this.completed.add(null);
+			}
+		}
+
+		/** @return whether the table was read to its end (false: the application stops) */
+		boolean read(Connection snapshot, BooleanSupplier stopping) throws Exception {
+			String name;
+			try (Statement statement = snapshot.createStatement();
+					ResultSet rs = statement.executeQuery("select pg_export_snapshot()")) {
+				rs.next();
+				name = rs.getString(1);
+			}
+			List<Connection> connections = new ArrayList<>();
+			connections.add(snapshot);
+			BlockingQueue<Object> chunks = new ArrayBlockingQueue<>(2 * this.ranges);
+			AtomicBoolean stop = new AtomicBoolean();
+			ExecutorService readers = Executors.newFixedThreadPool(this.ranges, (runnable) -> {
+				Thread thread = new Thread(runnable, "lode-snapshot-" + this.task.table().table());
+				thread.setDaemon(true);
+				return thread;
+			});
+			try {
+				for (int i = 1; i < this.ranges; i++) {
+					Connection c = SnapshotCoordinator.this.connector.openPlain();
+					connections.add(c);
+					c.setAutoCommit(false);
+					c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+					try (Statement statement = c.createStatement()) {
+						statement.execute("set transaction snapshot '" + name + "'");
+					}
+				}
+				logger.info("Initial snapshot {} of {} reads {} key ranges at once", this.task.id(),
+						this.task.table().qualifiedName(), this.ranges);
+				for (int i = 0; i < this.ranges; i++) {
+					int range = i;
+					Connection c = connections.get(i);
+					readers.execute(() -> readRange(c, range, chunks, stop));
+				}
+				return deliver(chunks, stopping);
+			}
+			finally {
+				stop.set(true);
+				readers.shutdownNow();
+				for (Connection c : connections.subList(1, connections.size())) {
+					try {
+						c.close();
+					}
+					catch (SQLException ex) {
+						logger.debug("Closing a snapshot reader's connection failed", ex);
+					}
+				}
+			}
+		}
+
+		private void readRange(Connection c, int range, BlockingQueue<Object> chunks, AtomicBoolean stop) {
+			String low = (range > 0) ? this.splits.get(range - 1) : null;
+			String high = (range < this.splits.size()) ? this.splits.get(range) : null;
+			List<String> after = null;
+			try {
+				while (!stop.get()) {
+					ChunkReader.Chunk chunk = SnapshotCoordinator.this.reader.select(c, this.task, after, low, high,
+							"initial-" + range);
+					while (!chunks.offer(new RangeChunk(range, chunk), 100, TimeUnit.MILLISECONDS)) {
+						if (stop.get()) {
+							return;
+						}
+					}
+					if (chunk.last) {
+						return;
+					}
+					after = chunk.lastKey;
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (Exception ex) {
+				chunks.offer(ex);
+			}
+		}
+
+		private boolean deliver(BlockingQueue<Object> chunks, BooleanSupplier stopping) throws Exception {
+			int ended = 0;
+			while (ended < this.ranges) {
+				if (stopping.getAsBoolean()) {
+					logger.info("Initial snapshot {} of {} stops after {} rows; the next start continues it",
+							this.task.id(), this.task.table().qualifiedName(), this.task.rows());
+					return false;
+				}
+				Object next = chunks.poll(100, TimeUnit.MILLISECONDS);
+				if (next instanceof Exception failure) {
+					throw failure;
+				}
+				if (!(next instanceof RangeChunk read)) {
+					continue;
+				}
+				int range = read.range();
+				ChunkReader.Chunk chunk = read.chunk();
+				TransactionInfo transaction = new TransactionInfo(0, this.consistentPoint, OffsetDateTime.now());
+				SnapshotCoordinator.this.delegate.begin(transaction);
+				SnapshotCoordinator.this.deliver(chunk, transaction, this.consistentPoint,
+						chunk.last && ended == this.ranges - 1);
+				SnapshotCoordinator.this.delegate.commitAsync(transaction).toCompletableFuture().get();
+				if (chunk.lastKey != null) {
+					this.completed.set(range, chunk.lastKey);
+				}
+				if (chunk.last) {
+					this.done[range] = true;
+					ended++;
+				}
+				this.task.progressTo(prefix(), chunk.delivered);
+				SnapshotCoordinator.this.listeners
+					.forEach((listener) -> listener.chunkDelivered(this.task.progress(), chunk.delivered));
+				if (ended < this.ranges) {
+					SnapshotCoordinator.this.store.chunkStarts(connection(), this.task);
+				}
+			}
+			SnapshotCoordinator.this.store.done(connection(), this.task);
+			complete(this.task);
+			return true;
+		}
+
+		/** @return the end of the completed chunks that follow each other from the table's first key */
+		private @Nullable List<String> prefix() {
+			List<String> key = null;
+			for (int i = 0; i < this.ranges; i++) {
+				if (this.completed.get(i) != null) {
+					key = this.completed.get(i);
+				}
+				if (!this.done[i]) {
+					break;
+				}
+			}
+			return key;
+		}
+
+	}
+
+	private record RangeChunk(int range, ChunkReader.Chunk chunk) {
+
+	}
+
 	private record Requested(SnapshotTask task, boolean resumed) {
+
+	}
+
+	/** A chunk delivered at its watermark, and the completion of the transaction that carried it. */
+	private static final class Closing {
+
+		final ChunkReader.Chunk chunk;
+
+		@Nullable CompletableFuture<?> stage;
+
+		Closing(ChunkReader.Chunk chunk) {
+			this.chunk = chunk;
+		}
+
+	}
+
+	/** A chunk being read on the reader thread, and what the stream changed in its table meanwhile. */
+	private static final class Pending {
+
+		final ChunkReader.Read read;
+
+		final ReusedConnection connection;
+
+		/** Set right after the read is submitted, on the replication thread. */
+		@SuppressWarnings("NotNullFieldNotInitialized")
+		Future<ChunkReader.Chunk> future;
+
+		/** The {@link RecentTransactions#mark()} when the read began. */
+		final long mark;
+
+		final Set<RowKey> touched = new HashSet<>();
+
+		boolean truncated;
+
+		private boolean finished;
+
+		private boolean abandoned;
+
+		Pending(ChunkReader.Read read, ReusedConnection connection, long mark) {
+			this.read = read;
+			this.connection = connection;
+			this.mark = mark;
+		}
+
+		/** The read ended (reader thread): an abandoned read's connection is closed. */
+		synchronized void finished() {
+			this.finished = true;
+			if (this.abandoned) {
+				this.connection.close();
+			}
+		}
+
+		/** Its result is not wanted: the connection is closed once the read ended. */
+		synchronized void abandon() {
+			this.abandoned = true;
+			if (this.finished) {
+				this.connection.close();
+			}
+		}
+
+		/** A change of the table arrived while the chunk is read: its keys leave the chunk once it is there. */
+		void touch(WalChange change) {
+			SnapshotTable table = this.read.task().table();
+			switch (change.kind()) {
+				case TRUNCATE -> this.truncated = true;
+				case INSERT -> add(table.keyOf(change.values()));
+				case DELETE -> add(table.keyOf(change.oldValues()));
+				case UPDATE -> {
+					add(table.keyOf(change.values()));
+					if (!change.oldValues().isEmpty()) {
+						add(table.keyOf(change.oldValues()));
+					}
+				}
+				default -> {
+				}
+			}
+		}
+
+		private void add(@Nullable RowKey key) {
+			if (key != null) {
+				this.touched.add(key);
+			}
+		}
 
 	}
 
@@ -581,19 +1005,41 @@ public final class SnapshotCoordinator {
 			if (change.table().equals(SnapshotProgressStore.TABLE)) {
 				return; // lode's own bookkeeping (a publication of all tables carries it)
 			}
-			ChunkReader.Chunk chunk = SnapshotCoordinator.this.window;
-			SnapshotCoordinator.this.delegate.change((chunk != null) ? reconcile(chunk, change) : change);
+			for (Pending reading : List.copyOf(SnapshotCoordinator.this.pendings)) {
+				if (reading.read.task().table().isOf(change)) {
+					if (change.kind() == ChangeKind.UPDATE && !change.unchangedColumns().isEmpty()) {
+						// the chunk being read may hold what this UPDATE did not send: wait for it
+						awaitPending(reading);
+					}
+					else {
+						reading.touch(change);
+					}
+				}
+			}
+			WalChange reconciled = change;
+			for (ChunkReader.Chunk chunk : SnapshotCoordinator.this.windows) {
+				reconciled = reconcile(chunk, reconciled);
+			}
+			SnapshotCoordinator.this.delegate.change(reconciled);
 		}
 
 		@Override
 		public void message(TransactionInfo transaction, Lsn lsn, String prefix, String content) throws Exception {
-			ChunkReader.Chunk chunk = SnapshotCoordinator.this.window;
 			if (ChunkReader.PREFIX.equals(prefix)) {
-				if (chunk != null && chunk.watermark.equals(content)) {
-					deliver(chunk, transaction, lsn);
-					SnapshotCoordinator.this.window = null;
-					SnapshotCoordinator.this.closing = chunk;
-					SnapshotCoordinator.this.closingInTransaction = true;
+				for (Pending reading : List.copyOf(SnapshotCoordinator.this.pendings)) {
+					if (reading.read.watermark().equals(content)) {
+						awaitPending(reading); // its read committed, its chunk is on the way
+					}
+				}
+				for (ChunkReader.Chunk chunk : SnapshotCoordinator.this.windows) {
+					if (chunk.watermark.equals(content)) {
+						deliver(chunk, transaction, lsn);
+						SnapshotCoordinator.this.windows.remove(chunk);
+						Closing closing = new Closing(chunk);
+						SnapshotCoordinator.this.closings.addLast(closing);
+						SnapshotCoordinator.this.deliveredInTransaction.add(closing);
+						break;
+					}
 				}
 				return;
 			}
@@ -608,9 +1054,11 @@ public final class SnapshotCoordinator {
 		@Override
 		public CompletionStage<?> commitAsync(TransactionInfo transaction) throws Exception {
 			CompletionStage<?> stage = SnapshotCoordinator.this.delegate.commitAsync(transaction);
-			if (SnapshotCoordinator.this.closingInTransaction) {
-				SnapshotCoordinator.this.closingInTransaction = false;
-				SnapshotCoordinator.this.closingStage = stage.toCompletableFuture();
+			List<Closing> delivered = SnapshotCoordinator.this.deliveredInTransaction;
+			if (!delivered.isEmpty()) {
+				CompletableFuture<?> completion = stage.toCompletableFuture();
+				delivered.forEach((closing) -> closing.stage = completion);
+				delivered.clear();
 			}
 			return stage;
 		}
@@ -633,10 +1081,14 @@ public final class SnapshotCoordinator {
 
 		@Override
 		public void discardPending() {
-			SnapshotCoordinator.this.window = null;
-			SnapshotCoordinator.this.closing = null;
-			SnapshotCoordinator.this.closingStage = null;
-			SnapshotCoordinator.this.closingInTransaction = false;
+			// the stream starts again before these chunks' watermarks: they are read again
+			SnapshotCoordinator.this.windows.clear();
+			SnapshotCoordinator.this.closings.clear();
+			SnapshotCoordinator.this.deliveredInTransaction.clear();
+			// their results, when they come, are dropped
+			SnapshotCoordinator.this.pendings.forEach(Pending::abandon);
+			SnapshotCoordinator.this.pendings.clear();
+			SnapshotCoordinator.this.queue.forEach(SnapshotTask::readsDiscarded);
 			SnapshotCoordinator.this.delegate.discardPending();
 		}
 

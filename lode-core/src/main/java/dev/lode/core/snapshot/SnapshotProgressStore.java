@@ -100,22 +100,31 @@ public final class SnapshotProgressStore {
 
 	/** Records where the chunk being read starts and the rows delivered before it (in the chunk's transaction). */
 	void chunkStarts(Connection connection, SnapshotTask task) throws SQLException {
-		update(connection, task, task.lastKey(), RUNNING);
+		chunkStarts(connection, task, task.lastKey(), task.rows());
+	}
+
+	/**
+	 * Records where a restart continues the table's snapshot and the rows delivered and completed before that key
+	 * (in a chunk's transaction).
+	 */
+	void chunkStarts(Connection connection, SnapshotTask task, @Nullable List<String> completedKey, long rows)
+			throws SQLException {
+		update(connection, task, completedKey, RUNNING, rows);
 	}
 
 	/** Records the table's snapshot as complete. */
 	void done(Connection connection, SnapshotTask task) throws SQLException {
-		update(connection, task, task.lastKey(), DONE);
+		update(connection, task, task.lastKey(), DONE, task.rows());
 	}
 
-	private void update(Connection connection, SnapshotTask task, @Nullable List<String> lastKey, String status)
-			throws SQLException {
+	private void update(Connection connection, SnapshotTask task, @Nullable List<String> lastKey, String status,
+			long rows) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("update " + TABLE
 				+ " set last_key = ?, status = ?, rows = ?, updated_at = now()"
 				+ " where slot = ? and snapshot_id = ? and table_schema = ? and table_name = ?")) {
 			statement.setArray(1, array(connection, lastKey));
 			statement.setString(2, status);
-			statement.setLong(3, task.rows());
+			statement.setLong(3, rows);
 			statement.setString(4, this.slot);
 			statement.setString(5, task.id());
 			statement.setString(6, task.table().schema());

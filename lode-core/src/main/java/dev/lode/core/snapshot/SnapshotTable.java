@@ -130,6 +130,14 @@ public record SnapshotTable(String schema, String table, Map<String, String> col
 	}
 
 	/**
+	 * @param change a change
+	 * @return whether it is a change of this table
+	 */
+	boolean isOf(dev.lode.core.WalChange change) {
+		return this.table.equals(change.table()) && this.schema.equals(change.schema());
+	}
+
+	/**
 	 * @param row a row's values by column name
 	 * @return its key values, in key order, as {@link RowKey}, or {@code null} when a key column is missing
 	 */

@@ -30,6 +30,13 @@ final class SnapshotTask {
 
 	private long lastLogNanos = System.nanoTime();
 
+	/** Whether chunks read beyond {@link #lastKey} are alive (buffered or delivered, not completed). */
+	private boolean reading;
+
+	private @Nullable List<String> readAfter;
+
+	private boolean readEnded;
+
 	SnapshotTask(String id, SnapshotTable table, @Nullable List<String> lastKey, @Nullable List<String> maxKey,
 			long rows) {
 		this.id = id;
@@ -73,6 +80,47 @@ final class SnapshotTask {
 		}
 		this.rows += delivered;
 		this.chunks++;
+	}
+
+	/**
+	 * Chunks of several key ranges completed: the table's progress is the end of those that follow each other from
+	 * its first key.
+	 */
+	void progressTo(@Nullable List<String> prefix, int delivered) {
+		if (prefix != null) {
+			this.lastKey = prefix;
+		}
+		this.rows += delivered;
+		this.chunks++;
+	}
+
+	/** @return the key after which the next chunk is read: after the last chunk read and alive, else lastKey */
+	@Nullable List<String> nextReadAfter() {
+		return this.reading ? this.readAfter : this.lastKey;
+	}
+
+	/** @return whether the table's last chunk was read and is alive: nothing more to read */
+	boolean readEnded() {
+		return this.readEnded;
+	}
+
+	/** A chunk was read and is buffered now. */
+	void chunkRead(@Nullable List<String> chunkLastKey, boolean last) {
+		if (chunkLastKey != null) {
+			this.readAfter = chunkLastKey;
+		}
+		else if (!this.reading) {
+			this.readAfter = this.lastKey;
+		}
+		this.reading = true;
+		this.readEnded = last;
+	}
+
+	/** The chunks read beyond {@link #lastKey} were dropped: the next read starts after lastKey again. */
+	void readsDiscarded() {
+		this.reading = false;
+		this.readAfter = null;
+		this.readEnded = false;
 	}
 
 	/** @return rows per second since this process started on the table */

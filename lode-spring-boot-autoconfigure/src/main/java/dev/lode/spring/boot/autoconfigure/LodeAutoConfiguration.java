@@ -121,7 +121,7 @@ public class LodeAutoConfiguration {
 			initial = () -> InitialTables.of(snapshot.getTables(), watched.get());
 		}
 		return new SnapshotCoordinator(delegate, new PgConnector(settings), settings.slotName(),
-				snapshot.getChunkSize(), snapshot.getTables(), watched, initial);
+				snapshot.getChunkSize(), snapshot.getParallelism(), snapshot.getTables(), watched, initial);
 	}
 
 	@Bean

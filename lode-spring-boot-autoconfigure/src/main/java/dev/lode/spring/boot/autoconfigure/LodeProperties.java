@@ -216,6 +216,10 @@ public class LodeProperties implements Validator {
 			errors.rejectValue("snapshot.chunkSize", "lode.snapshot.chunk-size",
 					"lode.snapshot.chunk-size must be at least 1");
 		}
+		if (properties.getSnapshot().getParallelism() < 1) {
+			errors.rejectValue("snapshot.parallelism", "lode.snapshot.parallelism",
+					"lode.snapshot.parallelism must be at least 1 (1 reads one chunk at a time)");
+		}
 		if (!SLOT_NAME.matcher(properties.getSlot().getName()).matches()) {
 			errors.rejectValue("slot.name", "lode.slot.name",
 					"must be 1 to 63 lower case letters, digits and underscores (a PostgreSQL slot name)");
@@ -357,9 +361,17 @@ public class LodeProperties implements Validator {
 		private List<String> tables = new ArrayList<>();
 
 		/**
-		 * Rows per chunk: the stream waits for one chunk's read, and lode holds one chunk in memory.
+		 * Rows per chunk: lode holds up to two chunks per table being read in memory (the next one is read while
+		 * the one before waits for its watermark in the stream).
 		 */
 		private int chunkSize = 1024;
+
+		/**
+		 * Readers at once, each on its own connection: the initial snapshot reads that many key ranges of a table
+		 * at once (split at the primary key's histogram, or evenly for an integer key), an on-demand snapshot that
+		 * many tables at once.
+		 */
+		private int parallelism = 2;
 
 		public List<String> getTables() {
 			return this.tables;
@@ -371,6 +383,14 @@ public class LodeProperties implements Validator {
 
 		public int getChunkSize() {
 			return this.chunkSize;
+		}
+
+		public int getParallelism() {
+			return this.parallelism;
+		}
+
+		public void setParallelism(int parallelism) {
+			this.parallelism = parallelism;
 		}
 
 		public Mode getMode() {
