@@ -21,6 +21,7 @@ import dev.lode.core.WalChange;
 import dev.lode.spring.annotation.OnWalChange;
 import dev.lode.spring.container.LodeSnapshots;
 import dev.lode.spring.event.WalSnapshotCompletedEvent;
+import dev.lode.spring.event.WalSnapshotStartedEvent;
 import io.debezium.embedded.Connect;
 import io.debezium.embedded.async.ConvertingAsyncEngineBuilderFactory;
 import io.debezium.engine.DebeziumEngine;
@@ -36,10 +37,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.EventListener;
 
 /**
- * Snapshot speed (issue 14), one run, one table: {@code COPY (SELECT * FROM bench) TO STDOUT} into nothing (the
- * read limit of this machine), lode's on-demand snapshot of the table (a no-op SNAPSHOT listener; chunk sizes 1024,
- * the default, and 8192) and Debezium's initial snapshot of the same table (embedded engine, its defaults). Rows per
- * second from the start to the last row; for lode also the peak heap of the phase.
+ * Snapshot speed (issues 14 and 24), one run, one table: {@code COPY (SELECT * FROM bench) TO STDOUT} into nothing
+ * (the read limit of this machine), lode's on-demand snapshot of the table (a no-op SNAPSHOT listener; chunk sizes
+ * 1024, the default, and 8192), lode's initial snapshot with 1, 2 and 4 readers (key ranges of the table at once)
+ * and Debezium's initial snapshot of the same table (embedded engine, its defaults). Rows per second from the start
+ * to the last row; for lode also the peak heap of the phase.
  * {@code java -cp lode-benchmarks.jar dev.lode.bench.SnapshotBench [rows] [out-dir]}.
  */
 public final class SnapshotBench {
@@ -73,11 +75,20 @@ public final class SnapshotBench {
 				String.format("%,.0f", copy), "", "1.00" });
 		double debezium = debezium(pg, rows);
 		Bench.log(String.format("Debezium: %,.0f rows/s", debezium));
-		for (int chunk : new int[] { 1024, 8192 }) {
+		for (int chunk : new int[] { 1024, 4096, 8192 }) {
 			long[] peak = new long[1];
-			double lode = lode(pg, rows, chunk, peak);
+			double lode = lode(pg, rows, chunk, 1, false, peak);
 			Bench.log(String.format("lode, chunk %d: %,.0f rows/s, peak heap %d MiB", chunk, lode, peak[0] >> 20));
 			table.add(new String[] { "lode on-demand snapshot, `lode.snapshot.chunk-size=" + chunk + "`",
+					String.format("%,.0f", lode), String.valueOf(peak[0] >> 20), String.format("%.2f", lode / copy),
+					String.format("%.2f", lode / debezium) });
+		}
+		for (int readers : new int[] { 1, 2, 4 }) {
+			long[] peak = new long[1];
+			double lode = lode(pg, rows, 1024, readers, true, peak);
+			Bench.log(String.format("lode, initial, %d readers: %,.0f rows/s, peak heap %d MiB", readers, lode,
+					peak[0] >> 20));
+			table.add(new String[] { "lode initial snapshot, `lode.snapshot.parallelism=" + readers + "`",
 					String.format("%,.0f", lode), String.valueOf(peak[0] >> 20), String.format("%.2f", lode / copy),
 					String.format("%.2f", lode / debezium) });
 		}
@@ -104,25 +115,31 @@ public final class SnapshotBench {
 		}
 	}
 
-	private static double lode(Pg pg, int rows, int chunk, long[] peakHeap) throws Exception {
-		String slot = "b_snap_" + chunk;
+	private static double lode(Pg pg, int rows, int chunk, int readers, boolean initial, long[] peakHeap)
+			throws Exception {
+		String slot = "b_snap_" + chunk + (initial ? "_initial_" + readers : "");
 		SpringApplication app = new SpringApplication(SnapshotApp.class);
 		app.setDefaultProperties(Map.of("spring.main.banner-mode", "off", "logging.level.root", "WARN",
 				"logging.level.dev.lode.core.snapshot", "INFO", "lode.plugin", "pgoutput", "lode.pgoutput.publication",
 				Pg.PUBLICATION));
 		SnapshotApp.rows.set(0);
+		SnapshotApp.started.set(0);
 		SnapshotApp.done = new CountDownLatch(1);
 		System.gc();
 		resetPeaks();
 		try (ConfigurableApplicationContext context = app.run("--lode.url=" + pg.url(),
 				"--lode.username=" + pg.server.username(), "--lode.password=" + pg.server.password(),
-				"--lode.slot.name=" + slot, "--lode.snapshot.chunk-size=" + chunk)) {
+				"--lode.slot.name=" + slot, "--lode.snapshot.chunk-size=" + chunk,
+				"--lode.snapshot.parallelism=" + readers, "--lode.snapshot.mode=" + (initial ? "initial" : "never"))) {
 			long start = System.nanoTime();
-			context.getBean(LodeSnapshots.class).snapshot("bench");
+			if (!initial) {
+				context.getBean(LodeSnapshots.class).snapshot("bench");
+			}
 			if (!SnapshotApp.done.await(30, TimeUnit.MINUTES)) {
 				throw new IllegalStateException("lode's snapshot did not complete");
 			}
-			double seconds = (System.nanoTime() - start) / 1e9;
+			// the initial snapshot starts while the application starts: timed from its start event
+			double seconds = (SnapshotApp.ended - (initial ? SnapshotApp.started.get() : start)) / 1e9;
 			peakHeap[0] = ProcStats.peakHeapBytes();
 			if (SnapshotApp.rows.get() != rows) {
 				throw new IllegalStateException("lode delivered " + SnapshotApp.rows.get() + " rows of " + rows);
@@ -199,13 +216,23 @@ public final class SnapshotBench {
 
 		static volatile CountDownLatch done = new CountDownLatch(1);
 
+		static final AtomicLong started = new AtomicLong();
+
+		static volatile long ended;
+
 		@OnWalChange(table = "bench", kind = ChangeKind.SNAPSHOT)
 		void row(WalChange change) {
 			rows.incrementAndGet();
 		}
 
 		@EventListener
+		void started(WalSnapshotStartedEvent event) {
+			started.compareAndSet(0, System.nanoTime());
+		}
+
+		@EventListener
 		void completed(WalSnapshotCompletedEvent event) {
+			ended = System.nanoTime();
 			done.countDown();
 		}
 

@@ -7,12 +7,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.WeakHashMap;
 
 import dev.lode.core.decode.ColumnText;
 import org.jspecify.annotations.Nullable;
@@ -34,38 +36,45 @@ final class ChunkReader {
 
 	private final int chunkSize;
 
+	/** The connections set up for chunk reads (auto-commit off, REPEATABLE READ). */
+	private final Set<Connection> configured = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
 	ChunkReader(SnapshotProgressStore store, int chunkSize) {
 		this.store = store;
 		this.chunkSize = chunkSize;
 	}
 
 	/**
-	 * @param connection a plain connection (left in auto-commit mode afterwards)
+	 * Reads a chunk in three round trips: the SELECT (the transaction begins with it), one statement that takes the
+	 * transaction's snapshot, records the table's progress and writes the watermark, and the commit.
+	 * @param connection a plain connection that only chunk reads use: left in a REPEATABLE READ transaction mode
 	 * @param read the table, where the chunk starts and what its transaction records as the table's progress
 	 * @return the chunk
 	 * @throws SQLException if reading failed (nothing was committed then)
 	 */
 	Chunk read(Connection connection, Read read) throws SQLException {
-		connection.setAutoCommit(false);
-		connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+		if (this.configured.add(connection)) {
+			connection.setAutoCommit(false);
+			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+		}
 		try {
 			Chunk chunk = select(connection, read.task(), read.after(), read.watermark());
-			try (Statement statement = connection.createStatement();
-					ResultSet rs = statement.executeQuery("select txid_current_snapshot()::text")) {
-				rs.next();
-				chunk.visibility(rs.getString(1));
-			}
-			this.store.chunkStarts(connection, read.task(), read.completedKey(), read.completedRows());
-			String watermark = read.watermark();
-			try (PreparedStatement statement = connection
-				.prepareStatement("select pg_logical_emit_message(true, '" + PREFIX + "', ?)")) {
-				statement.setString(1, watermark);
-				statement.execute();
+			try (PreparedStatement statement = connection.prepareStatement("with progress as ("
+					+ SnapshotProgressStore.UPDATE + " returning 1) select txid_current_snapshot()::text,"
+					+ " (select count(*) from progress), pg_logical_emit_message(true, '" + PREFIX + "', ?)")) {
+				int next = this.store.bindUpdate(statement, 1, read.task(), read.completedKey(),
+						SnapshotProgressStore.RUNNING, read.completedRows());
+				statement.setString(next, read.watermark());
+				try (ResultSet rs = statement.executeQuery()) {
+					rs.next();
+					chunk.visibility(rs.getString(1));
+				}
 			}
 			connection.commit();
 			return chunk;
 		}
 		catch (SQLException | RuntimeException ex) {
+			this.configured.remove(connection);
 			try {
 				connection.rollback();
 			}
@@ -73,9 +82,6 @@ final class ChunkReader {
 				ex.addSuppressed(suppressed);
 			}
 			throw ex;
-		}
-		finally {
-			connection.setAutoCommit(true);
 		}
 	}
 

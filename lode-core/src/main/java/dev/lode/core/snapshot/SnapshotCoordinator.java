@@ -53,9 +53,9 @@ import org.slf4j.LoggerFactory;
  * all; the first UPDATE of a buffered row, at its old key or its new one, gets its unchanged TOASTed values from
  * it, so an UPDATE that left values out waits for the chunk being read); at the watermark the surviving rows are
  * delivered as {@link ChangeKind#SNAPSHOT} changes of the watermark's transaction, so the ledger acknowledges them
- * with it. The next chunk is read while the one before travels (at most two chunks between the last completed one
- * and the stream), and each chunk's transaction records, as where a restart continues, the end of the chunks
- * whose transactions completed: a restart reads at most two chunks again. A chunk whose snapshot did not see a
+ * with it. The next chunks are read while those before travel (at most four chunks of a table read and not
+ * completed), and each chunk's transaction records, as where a restart continues, the end of the chunks whose
+ * transactions completed: a restart reads at most four chunks again. A chunk whose snapshot did not see a
  * transaction the stream had delivered before its read began is read again (WAL order is not visibility order).
  *
  * <p>{@link #handler()} is the {@link ChangeHandler} to give the replication loop; it passes everything on to
@@ -69,8 +69,11 @@ public final class SnapshotCoordinator {
 
 	private static final long RETRY_NANOS = 1_000_000_000L;
 
-	/** Chunks read ahead of the oldest one not completed: one is read while the one before travels. */
-	private static final int AHEAD = 2;
+	/**
+	 * Chunks of a table read and not completed, at most: the next ones are read while those before travel through
+	 * the WAL to their watermarks.
+	 */
+	private static final int AHEAD = 4;
 
 	/** The id prefix of initial snapshots. */
 	static final String INITIAL = "initial-";
@@ -428,6 +431,11 @@ public final class SnapshotCoordinator {
 				install(reading);
 			}
 		}
+		readAhead();
+	}
+
+	/** Starts reading the next chunks the limits allow. */
+	private void readAhead() {
 		for (SnapshotTask task : this.queue) {
 			if (this.pendings.size() >= this.parallelism) {
 				return;
@@ -480,6 +488,7 @@ public final class SnapshotCoordinator {
 	private void awaitPending(Pending reading) {
 		try {
 			install(reading);
+			readAhead(); // the next chunk is read while this one is delivered
 		}
 		catch (SQLException ex) {
 			readFailed(ex);

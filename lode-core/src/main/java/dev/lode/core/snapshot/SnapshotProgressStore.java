@@ -117,20 +117,32 @@ public final class SnapshotProgressStore {
 		update(connection, task, task.lastKey(), DONE, task.rows());
 	}
 
+	/** The UPDATE of a table's progress (its parameters: {@link #bindUpdate}). */
+	static final String UPDATE = "update " + TABLE + " set last_key = ?, status = ?, rows = ?, updated_at = now()"
+			+ " where slot = ? and snapshot_id = ? and table_schema = ? and table_name = ?";
+
 	private void update(Connection connection, SnapshotTask task, @Nullable List<String> lastKey, String status,
 			long rows) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement("update " + TABLE
-				+ " set last_key = ?, status = ?, rows = ?, updated_at = now()"
-				+ " where slot = ? and snapshot_id = ? and table_schema = ? and table_name = ?")) {
-			statement.setArray(1, array(connection, lastKey));
-			statement.setString(2, status);
-			statement.setLong(3, rows);
-			statement.setString(4, this.slot);
-			statement.setString(5, task.id());
-			statement.setString(6, task.table().schema());
-			statement.setString(7, task.table().table());
+		try (PreparedStatement statement = connection.prepareStatement(UPDATE)) {
+			bindUpdate(statement, 1, task, lastKey, status, rows);
 			statement.executeUpdate();
 		}
+	}
+
+	/**
+	 * Binds the parameters of {@link #UPDATE} from the given index on.
+	 * @return the index after them
+	 */
+	int bindUpdate(PreparedStatement statement, int from, SnapshotTask task, @Nullable List<String> lastKey,
+			String status, long rows) throws SQLException {
+		statement.setArray(from, array(statement.getConnection(), lastKey));
+		statement.setString(from + 1, status);
+		statement.setLong(from + 2, rows);
+		statement.setString(from + 3, this.slot);
+		statement.setString(from + 4, task.id());
+		statement.setString(from + 5, task.table().schema());
+		statement.setString(from + 6, task.table().table());
+		return from + 7;
 	}
 
 	/**
