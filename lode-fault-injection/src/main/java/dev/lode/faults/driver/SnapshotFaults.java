@@ -173,6 +173,7 @@ public final class SnapshotFaults {
 				"--lode.slot.name=" + this.slot, "--lode.status-interval=1s", "--lode.slot.takeover-interval=500ms",
 				"--lode.reconnect.initial-interval=200ms", "--lode.shutdown.timeout=2s",
 				"--lode.snapshot.mode=initial", "--lode.snapshot.tables=snap_rows", "--lode.snapshot.chunk-size=200",
+				"--lode.snapshot.parallelism=4",
 				"--fault.snapshot=true", "--fault.snapshot-row-delay-micros=200",
 				"--fault.parent-pid=" + ProcessHandle.current().pid());
 		this.runs.add(ConsumerProcess.start(run, this.directory, arguments, Map.of("LODE_PASSWORD", this.pg.password())));
