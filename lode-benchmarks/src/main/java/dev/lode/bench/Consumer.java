@@ -14,10 +14,15 @@ import java.util.concurrent.TimeUnit;
  * {@code /dev/null}, measured with {@code /usr/bin/time}), the lode application ({@link LodeConsumerApp}) or
  * Debezium's embedded engine ({@link DebeziumConsumer}).
  */
-record Consumer(String id, String label, Kind kind, Format format, String classpathPrefix) {
+record Consumer(String id, String label, Kind kind, Format format, String classpathPrefix,
+		Map<String, String> extraOptions) {
 
 	Consumer(String id, String label, Kind kind, Format format) {
 		this(id, label, kind, format, null);
+	}
+
+	Consumer(String id, String label, Kind kind, Format format, String classpathPrefix) {
+		this(id, label, kind, format, classpathPrefix, Map.of());
 	}
 
 	enum Kind {
@@ -37,6 +42,9 @@ record Consumer(String id, String label, Kind kind, Format format, String classp
 		for (Format format : Format.values()) {
 			consumers.add(new Consumer("recv-" + format.id, "pg_recvlogical " + format.id, Kind.RECVLOGICAL, format));
 		}
+		// what the walsender gains when it sends values in binary (pgoutput's binary option, PostgreSQL 14+)
+		consumers.add(new Consumer("recv-pgoutput-binary", "pg_recvlogical pgoutput-v1, binary = true",
+				Kind.RECVLOGICAL, Format.PGOUTPUT, null, Map.of("binary", "true")));
 		for (Format format : Format.values()) {
 			if (format.lodeSupports()) {
 				consumers.add(new Consumer("lode-" + format.id, "lode " + format.id, Kind.LODE, format));
@@ -157,7 +165,9 @@ record Consumer(String id, String label, Kind kind, Format format, String classp
 		command.add(pg.bin("pg_recvlogical"));
 		command.addAll(pg.cliConnection());
 		command.addAll(List.of("--slot", slot(), "--start", "--no-loop", "--endpos", endLsn, "-f", "/dev/null"));
-		this.format.recvlogicalOptions().forEach((k, v) -> command.addAll(List.of("-o", k + "=" + v)));
+		Map<String, String> options = new LinkedHashMap<>(this.format.recvlogicalOptions());
+		options.putAll(this.extraOptions);
+		options.forEach((k, v) -> command.addAll(List.of("-o", k + "=" + v)));
 		ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(bench.out().resolve("logs/" + name + ".log").toFile())
 			.redirectInput(new File("/dev/null"));
@@ -182,7 +192,7 @@ record Consumer(String id, String label, Kind kind, Format format, String classp
 			result.put("cpuSeconds", Double.parseDouble(f[1]) + Double.parseDouble(f[2]));
 			result.put("peakRssKb", Long.parseLong(f[3]));
 		}
-		result.put("options", this.format.recvlogicalOptions().toString());
+		result.put("options", options.toString());
 		return result;
 	}
 

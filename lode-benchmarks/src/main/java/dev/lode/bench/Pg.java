@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.lode.core.replication.StreamRecordStore;
 import dev.lode.test.TestPostgres;
 
 /**
@@ -72,9 +73,15 @@ final class Pg {
 		execute("select pg_create_logical_replication_slot('" + slot + "', '" + plugin + "')");
 	}
 
+	/**
+	 * Drops the benchmark's slots, and lode's record of each (a slot created again under the same name is otherwise
+	 * recognised as replaced, and lode refuses it: lode.slot.on-loss=fail).
+	 */
 	void dropSlots() {
 		execute("select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name like 'b\\_%'"
-				+ " and not active");
+				+ " and not active",
+				"do $$ begin if to_regclass('" + StreamRecordStore.TABLE + "') is not null then delete from "
+						+ StreamRecordStore.TABLE + " where slot_name like 'b\\_%'; end if; end $$");
 	}
 
 	/** The {@code big} of the row that ends the first pass over a workload (the JVM consumers' warm-up). */
