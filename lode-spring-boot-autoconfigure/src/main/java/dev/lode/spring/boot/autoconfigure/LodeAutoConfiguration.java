@@ -122,7 +122,7 @@ public class LodeAutoConfiguration {
 			ApplicationEventPublisher publisher, WalChangeListenerFactory listenerFactory,
 			ObjectProvider<WalListenerObserver> listenerObservers, ObjectProvider<ReplicationObserver> replicationObservers,
 			ObjectProvider<ListenerTables> listenerTables, ObjectProvider<JdbcConnectionFallback> jdbcConnectionFallback) {
-		LodeSource defaultSource = new LodeSource(WalSources.DEFAULT, container, snapshots.getIfAvailable(),
+		LodeSource defaultSource = new LodeSource(WalSources.DEFAULT, settings.slotName(), container, snapshots.getIfAvailable(),
 				LodeHealthReport.describe(properties.outputFormat()));
 		SourceFactory factory = new SourceFactory(environment, publisher, listenerFactory,
 				listenerObservers.orderedStream().toList(), replicationObservers.orderedStream().toList(),
