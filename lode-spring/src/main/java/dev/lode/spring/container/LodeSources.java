@@ -29,6 +29,8 @@ public class LodeSources implements SmartLifecycle, DisposableBean {
 
 	private final List<DisposableBean> resources;
 
+	private volatile boolean started;
+
 	/**
 	 * @param defaultSource the default source (its container is started and stopped as a bean of its own)
 	 * @param further the further sources, whose containers this registry starts and stops
@@ -73,14 +75,26 @@ public class LodeSources implements SmartLifecycle, DisposableBean {
 		return source;
 	}
 
+	/**
+	 * Starts the further sources' containers: on the context's automatic start those whose auto-startup is on, on
+	 * an explicit start ({@code context.start()}) every one that is not running.
+	 */
 	@Override
 	public void start() {
+		boolean automatic = !this.started && isAutoStartup();
+		this.started = true;
 		for (LodeSource source : this.owned) {
 			WalReplicationContainer container = source.container();
-			if (container.isAutoStartup() && !container.isRunning()) {
+			if (!container.isRunning() && (!automatic || container.isAutoStartup())) {
 				container.start();
 			}
 		}
+	}
+
+	/** @return whether a further source starts with the context */
+	@Override
+	public boolean isAutoStartup() {
+		return this.owned.stream().anyMatch((source) -> source.container().isAutoStartup());
 	}
 
 	@Override
