@@ -111,6 +111,7 @@ class SourcesObservabilityTests extends LodeTestApps {
 			.filter((change) -> change.kind() == dev.lode.core.ChangeKind.SNAPSHOT)
 			.count() == 2);
 		assertThat(listeners.orders.changes()).noneMatch((change) -> change.kind() == dev.lode.core.ChangeKind.SNAPSHOT);
+		await().atMost(WAIT).until(() -> listeners.snapshotsCompleted.contains("audit:public.orders"));
 		assertThatIllegalArgumentException().isThrownBy(() -> endpoint.source("nope"))
 			.withMessageContaining("[default, audit]");
 	}
@@ -127,6 +128,13 @@ class SourcesObservabilityTests extends LodeTestApps {
 		final Recorder orders = new Recorder();
 
 		final Recorder audit = new Recorder();
+
+		final List<String> snapshotsCompleted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@org.springframework.context.event.EventListener
+		void onSnapshotCompleted(dev.lode.spring.event.WalSnapshotCompletedEvent event) {
+			this.snapshotsCompleted.add(event.getSourceName() + ":" + event.getTable());
+		}
 
 		@Bean
 		SimpleMeterRegistry meterRegistry() {

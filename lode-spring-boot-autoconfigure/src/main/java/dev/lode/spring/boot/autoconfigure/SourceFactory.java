@@ -93,7 +93,7 @@ final class SourceFactory {
 					this.replicationObservers.stream().map((observer) -> observer.forSource(name)).toList(),
 					this.listenerTables);
 			container.setApplicationEventPublisher(this.publisher);
-			further.add(new LodeSource(name, settings.slotName(), container, new LodeSnapshots(coordinator, this.publisher),
+			further.add(new LodeSource(name, settings.slotName(), container, new LodeSnapshots(coordinator, this.publisher, name),
 					LodeHealthReport.describe(properties.outputFormat())));
 		}
 		return new LodeSources(defaultSource, further, dispatchers);
