@@ -1,6 +1,5 @@
 package dev.lode.sample;
 
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -89,18 +88,14 @@ class SampleSourcesRequestsTests {
 	}
 
 	private HttpResponse<String> post(String path) {
-		return this.http.send(HttpRequest.newBuilder(uri(path))
+		return this.http.send(LocalHttp.request(this.port, path)
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.noBody())
 			.build());
 	}
 
 	private HttpResponse<String> get(String path) {
-		return this.http.send(HttpRequest.newBuilder(uri(path)).build());
-	}
-
-	private URI uri(String path) {
-		return URI.create("http://127.0.0.1:" + this.port + path);
+		return this.http.send(LocalHttp.request(this.port, path).build());
 	}
 
 	/** The audit source's listener: the new orders, through a slot of its own. */

@@ -1,13 +1,8 @@
 package dev.lode.spring.boot.autoconfigure.health;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import dev.lode.spring.boot.autoconfigure.OnLodeSourcesCondition;
-import dev.lode.spring.container.LodeSource;
 import dev.lode.spring.container.LodeSources;
 import dev.lode.spring.container.WalReplicationContainer;
-import dev.lode.spring.listener.WalSources;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import dev.lode.spring.boot.autoconfigure.LodeProperties;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -44,13 +39,7 @@ public class LodeHealthContributorAutoConfiguration {
 	@ConditionalOnBean(LodeSources.class)
 	@Conditional(OnLodeSourcesCondition.class)
 	CompositeHealthContributor lodeSourcesHealthContributor(LodeSources sources) {
-		Map<String, LodeHealthIndicator> indicators = new LinkedHashMap<>();
-		for (LodeSource source : sources.all()) {
-			if (!WalSources.DEFAULT.equals(source.name())) {
-				indicators.put(source.name(), new LodeHealthIndicator(source.container(), source.format()));
-			}
-		}
-		return CompositeHealthContributor.fromMap(indicators);
+		return CompositeHealthContributor.fromMap(FurtherSourceIndicators.of(sources));
 	}
 
 }
