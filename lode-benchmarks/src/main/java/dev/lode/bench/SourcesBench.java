@@ -2,6 +2,8 @@ package dev.lode.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +25,8 @@ import org.springframework.context.annotation.Import;
  * of the workload table, pgoutput) written alternately into two databases of one server; "one source" streams
  * database A's changes from one slot, "two sources" streams A's and B's at once from a slot each (each walsender
  * reads the WAL of both databases, as on any shared server). Reports the changes per second of each source (first
- * to last change) and the CPU per 1,000 changes of lode's threads, of the whole JVM and of the machine. Runs in this
+ * to last change) and the CPU per 1,000 changes of lode's threads, of the whole JVM and of the walsenders, and how
+ * busy the machine was. Runs in this
  * JVM: a warm-up, then one and two sources alternately. Usage:
  * {@code java -cp lode-benchmarks.jar dev.lode.bench.SourcesBench [changes per database] [repetitions] [out-dir]}.
  */
@@ -51,16 +54,20 @@ public final class SourcesBench {
 			b.createSlot("b_src" + i + "_b", "pgoutput");
 		}
 		log("Writing " + changes + " changes into each of two databases (10-row transactions, alternately)");
-		for (int from = 1; from <= changes; from += 10) {
-			String insert = "insert into bench (big, txt, num, ts, flag) select " + Pg.ROW + " from generate_series("
-					+ from + ", " + Math.min(changes, from + 9) + ") g";
-			a.execute(insert);
-			b.execute(insert);
+		try (Connection toA = a.connect(); Connection toB = b.connect();
+				Statement inA = toA.createStatement(); Statement inB = toB.createStatement()) {
+			for (int from = 1; from <= changes; from += 10) {
+				String insert = "insert into bench (big, txt, num, ts, flag) select " + Pg.ROW
+						+ " from generate_series(" + from + ", " + Math.min(changes, from + 9) + ") g";
+				inA.execute(insert);
+				inB.execute(insert);
+			}
 		}
 		StringBuilder report = new StringBuilder(String.format("%,d changes per database, pgoutput, 10-row transactions;"
 				+ " both databases' WAL interleaved%n%n", changes));
 		report.append("| run | source A changes/s | source B changes/s | A+B changes/s | lode threads ms CPU / 1,000 changes"
-				+ " | JVM ms CPU / 1,000 changes | machine busy (2 cores) |\n|---|---:|---:|---:|---:|---:|---:|\n");
+				+ " | JVM ms CPU / 1,000 changes | walsenders ms CPU / 1,000 changes | machine busy (2 cores) |\n"
+				+ "|---|---:|---:|---:|---:|---:|---:|---:|\n");
 		for (int i = 0; i < runs.size(); i++) {
 			boolean two = runs.get(i).startsWith("two");
 			String line = measure(runs.get(i), a, b, "b_src" + i, changes, two);
@@ -99,7 +106,15 @@ public final class SourcesBench {
 				throw new IllegalStateException(label + ": timed out");
 			}
 			double jvm = ProcStats.cpuSeconds() - jvmBefore;
-			Map<String, Long> after = CpuAccount.snapshot(Map.of());
+			// the walsenders were started for this run: their whole CPU time is this run's
+			Map<String, Long> walsenders = new LinkedHashMap<>();
+			walsenders.put("walsender A", Long.valueOf(a.query("select active_pid from pg_replication_slots"
+					+ " where slot_name = '" + slot + "_a'")));
+			if (two) {
+				walsenders.put("walsender B", Long.valueOf(b.query("select active_pid from pg_replication_slots"
+						+ " where slot_name = '" + slot + "_b'")));
+			}
+			Map<String, Long> after = CpuAccount.snapshot(walsenders);
 			long total = two ? 2L * changes : changes;
 			Map<String, String> cpu = CpuAccount.perThousand(before, after, total);
 			double rateA = Counter.A.rate();
@@ -107,10 +122,11 @@ public final class SourcesBench {
 			long first = two ? Math.min(Counter.A.first.get(), Counter.B.first.get()) : Counter.A.first.get();
 			long last = two ? Math.max(Counter.A.last.get(), Counter.B.last.get()) : Counter.A.last.get();
 			double combined = (total - 1) / ((last - first) / 1e9);
-			return String.format("| %s | %,.0f | %s | %,.0f | %s | %.1f | %s |", label, rateA,
+			long walsenderTicks = walsenders.keySet().stream().mapToLong(after::get).sum();
+			return String.format("| %s | %,.0f | %s | %,.0f | %s | %.1f | %.1f | %s |", label, rateA,
 					two ? String.format("%,.0f", rateB) : "-", combined,
 					cpu.get("lode (read, decode, dispatch, listener)"), jvm * 1000 * 1000 / total,
-					cpu.get("machine busy (all cores)"));
+					walsenderTicks * 10.0 * 1000 / total, cpu.get("machine busy (all cores)"));
 		}
 		finally {
 			context.close();
