@@ -111,6 +111,23 @@ class SourcesTests extends LodeTestApps {
 	}
 
 	@Test
+	void withoutAutoStartupAnExplicitStartStartsEverySource() {
+		ConfigurableApplicationContext context = start(SameDatabase.class, "lode.auto-startup=false",
+				"lode.sources.fast.slot.name=" + this.slot + "_fast");
+		LodeSources sources = context.getBean(LodeSources.class);
+		assertThat(sources.get("fast").container().getState()).isEqualTo(ReplicationState.NEW);
+		assertThat(sources.get("default").container().getState()).isEqualTo(ReplicationState.NEW);
+
+		context.start();
+
+		assertThat(sources.get("fast").container().isRunning()).isTrue();
+		assertThat(sources.get("default").container().isRunning()).isTrue();
+		sql("insert into orders values (1, 'alice', 10, 'new')");
+		SameDatabase listeners = context.getBean(SameDatabase.class);
+		await().atMost(WAIT).until(() -> listeners.orders.size() == 1 && listeners.fast.size() == 1);
+	}
+
+	@Test
 	void aListenerOfAnUnknownSourceFailsStartupWithTheKnownNames() {
 		assertThatThrownBy(() -> start(UnknownSource.class, "lode.sources.billing.slot.name=" + this.slot + "_billing"))
 			.hasRootCauseInstanceOf(InvalidListenerMethodException.class)
