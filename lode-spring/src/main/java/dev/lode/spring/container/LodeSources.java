@@ -97,15 +97,35 @@ public class LodeSources implements SmartLifecycle, DisposableBean {
 		return this.owned.stream().anyMatch((source) -> source.container().isAutoStartup());
 	}
 
+	/**
+	 * Stops the further sources' containers, all at once (each finishes its transaction in flight within its own
+	 * shutdown timeout), and returns when all stopped.
+	 */
 	@Override
 	public void stop() {
+		List<Thread> stopping = new java.util.ArrayList<>();
 		for (LodeSource source : this.owned) {
+			Thread thread = new Thread(() -> stop(source), "lode-stop-" + source.name());
+			stopping.add(thread);
+			thread.start();
+		}
+		for (Thread thread : stopping) {
 			try {
-				source.container().stop();
+				thread.join();
 			}
-			catch (RuntimeException ex) {
-				logger.warn("Stopping lode source '{}' failed", source.name(), ex);
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
 			}
+		}
+	}
+
+	private static void stop(LodeSource source) {
+		try {
+			source.container().stop();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Stopping lode source '{}' failed", source.name(), ex);
 		}
 	}
 
