@@ -45,6 +45,22 @@ class FaultInjectionTest {
 	}
 
 	@Test
+	void everyCommittedRowOfEitherOfTwoSourcesReachesItsListenersWhateverFails() throws Exception {
+		// two databases, two slots, one consumer with the sources default and second: kills and restarts hit both,
+		// each walsender termination terminates both walsenders; each source's ledgers are audited on their own
+		FaultPlan plan = FaultPlan.named(System.getProperty("lode.faults", "short"), seed());
+		FaultReport report = new FaultDriver(TestPostgres.get(), plan, directory(), System.out, List.of())
+			.withSecondSource()
+			.run();
+		assertThat(report.lost("default")).as("lost rows of the default source\n%s", report).isZero();
+		assertThat(report.lost("second")).as("lost rows of the second source\n%s", report).isZero();
+		assertThat(report.problems()).as("problems\n%s", report).isEmpty();
+		assertThat(report.injected(Fault.KILL_CONSUMER)).isEqualTo(plan.kills());
+		assertThat(report.injected(Fault.TERMINATE_WALSENDER)).isEqualTo(plan.terminations());
+		assertThat(report.injected(Fault.RESTART_SERVER)).isEqualTo(plan.restarts());
+	}
+
+	@Test
 	void everyCommittedRowReachesKafkaThroughTheRelayWhateverFailsTheBrokerIncluded() throws Exception {
 		FaultPlan base = FaultPlan.named(System.getProperty("lode.faults", "short"), seed());
 		FaultPlan plan = base.withBrokerRestarts(base.restarts() + 1);

@@ -46,11 +46,18 @@ abstract class LodeTestApps {
 				"create table other (id int primary key, note text)");
 	}
 
+	/** Further databases of the test (sources of their own), whose slots are dropped after it too. */
+	protected final List<String> otherDatabases = new ArrayList<>();
+
 	@AfterEach
 	void closeContextsAndDropSlot() {
 		this.contexts.forEach(ConfigurableApplicationContext::close);
 		this.pg.execute(this.db, "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
 				+ " where slot_name = '" + this.slot + "' and not active");
+		for (String database : this.otherDatabases) {
+			this.pg.execute(database, "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+					+ " where database = current_database() and not active");
+		}
 	}
 
 	/**

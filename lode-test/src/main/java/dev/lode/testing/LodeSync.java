@@ -12,8 +12,12 @@ import dev.lode.core.Lsn;
 import dev.lode.core.replication.PgConnector;
 import dev.lode.core.replication.ReplicationSettings;
 import dev.lode.spring.boot.autoconfigure.health.Secrets;
+import dev.lode.spring.container.LodeSource;
+import dev.lode.spring.container.LodeSources;
 import dev.lode.spring.container.ReplicationState;
 import dev.lode.spring.container.WalReplicationContainer;
+import dev.lode.spring.listener.WalSources;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Waits until lode has processed everything committed so far: for tests that write to the database and
@@ -32,6 +36,9 @@ import dev.lode.spring.container.WalReplicationContainer;
  * and all its listeners returned. It fails fast when lode stopped or failed, and otherwise after the
  * timeout, with the slot, the state, both positions and what is pending.
  *
+ * <p>With several sources ({@code lode.sources.<name>}), {@link #awaitProcessed(Duration)} waits for each of them
+ * and {@link #awaitProcessed(String, Duration)} for one.
+ *
  * <p>Only for tests and tools: it writes to the WAL on every call.
  *
  * @since 0.1.0
@@ -45,36 +52,82 @@ public class LodeSync {
 
 	private final WalReplicationContainer container;
 
+	private final @Nullable LodeSources sources;
+
 	/**
 	 * @param container the container whose progress to wait for
 	 */
 	public LodeSync(WalReplicationContainer container) {
 		this.container = container;
+		this.sources = null;
+	}
+
+	/**
+	 * @param sources lode's sources, each of whose progress to wait for ({@code lode.sources.<name>})
+	 * @since 0.4.0
+	 */
+	public LodeSync(LodeSources sources) {
+		this.container = sources.get(WalSources.DEFAULT).container();
+		this.sources = sources;
 	}
 
 	/**
 	 * Waits until every transaction committed before this call has been processed by lode's listeners
-	 * and acknowledged.
+	 * and acknowledged, in every source (one after the other, within the one timeout).
 	 * @param timeout how long to wait at most
-	 * @return the position that was reached (the server's WAL position at the call)
+	 * @return the position that was reached in the default source (the server's WAL position at the call)
 	 * @throws LodeSyncException when lode did not get there within the timeout, or cannot (stopped,
-	 * failed, not started)
+	 * failed, not started); with several sources, for the first source that did not
 	 */
 	public Lsn awaitProcessed(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		ReplicationSettings settings = this.container.getSettings();
-		if (settings == null || !streams(this.container.getState())) {
-			throw LodeSyncException.notProcessed(this.container, null, timeout);
+		Lsn reached = awaitProcessed(this.container, deadline, timeout);
+		LodeSources all = this.sources;
+		if (all != null) {
+			for (LodeSource source : all.all()) {
+				if (source.container() != this.container) {
+					awaitProcessed(source.container(), deadline, timeout);
+				}
+			}
+		}
+		return reached;
+	}
+
+	/**
+	 * Waits until every transaction committed before this call in one source's database has been processed by
+	 * that source's listeners and acknowledged.
+	 * @param source the source's name ({@code default} for {@code lode.*})
+	 * @param timeout how long to wait at most
+	 * @return the position that was reached (the server's WAL position at the call)
+	 * @throws LodeSyncException when lode did not get there within the timeout, or cannot (stopped, failed, not
+	 * started)
+	 * @throws IllegalArgumentException for an unknown source
+	 * @since 0.4.0
+	 */
+	public Lsn awaitProcessed(String source, Duration timeout) {
+		LodeSources all = this.sources;
+		WalReplicationContainer target = (all != null) ? all.get(source).container()
+				: (WalSources.DEFAULT.equals(source)) ? this.container : null;
+		if (target == null) {
+			throw new IllegalArgumentException("Unknown lode source '" + source + "': the sources are [default]");
+		}
+		return awaitProcessed(target, System.nanoTime() + timeout.toNanos(), timeout);
+	}
+
+	private static Lsn awaitProcessed(WalReplicationContainer container, long deadline, Duration timeout) {
+		ReplicationSettings settings = container.getSettings();
+		if (settings == null || !streams(container.getState())) {
+			throw LodeSyncException.notProcessed(container, null, timeout);
 		}
 		Lsn target = mark(settings);
 		while (true) {
-			Lsn acknowledged = this.container.getLastAcknowledgedLsn();
+			Lsn acknowledged = container.getLastAcknowledgedLsn();
 			if (acknowledged != null && acknowledged.compareTo(target) >= 0) {
 				return target;
 			}
-			ReplicationState state = this.container.getState();
+			ReplicationState state = container.getState();
 			if (!streams(state) || System.nanoTime() - deadline >= 0) {
-				throw LodeSyncException.notProcessed(this.container, target, timeout);
+				throw LodeSyncException.notProcessed(container, target, timeout);
 			}
 			LockSupport.parkNanos(POLL_NANOS);
 		}

@@ -1,7 +1,9 @@
 package dev.lode.testing;
 
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
+import dev.lode.spring.container.LodeSources;
 import dev.lode.spring.container.WalReplicationContainer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -20,8 +22,9 @@ public class LodeSyncAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LodeSync lodeSync(WalReplicationContainer container) {
-		return new LodeSync(container);
+	LodeSync lodeSync(WalReplicationContainer container, ObjectProvider<LodeSources> sources) {
+		LodeSources all = sources.getIfAvailable();
+		return (all != null) ? new LodeSync(all) : new LodeSync(container);
 	}
 
 }

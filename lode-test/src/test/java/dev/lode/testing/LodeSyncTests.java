@@ -55,7 +55,28 @@ class LodeSyncTests {
 	void closeContextsAndDropSlot() {
 		this.contexts.forEach(ConfigurableApplicationContext::close);
 		this.pg.execute(this.db, "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
-				+ " where slot_name = '" + this.slot + "' and not active");
+				+ " where database = current_database() and not active");
+	}
+
+	@Test
+	void waitsForEverySourceOrForOneByName() {
+		ConfigurableApplicationContext context = start(TwoSources.class, "lode.sources.copy.slot.name=" + this.slot + "_copy");
+		TwoSources listeners = context.getBean(TwoSources.class);
+		LodeSync sync = context.getBean(LodeSync.class);
+
+		sql("insert into orders values (1, 'alice', 1, 'new')");
+		sync.awaitProcessed(Duration.ofSeconds(20));
+		assertThat(listeners.ids).containsExactly(1);
+		assertThat(listeners.copies).containsExactly(1);
+
+		sql("insert into orders values (2, 'bob', 1, 'new')");
+		sync.awaitProcessed("copy", Duration.ofSeconds(20));
+		assertThat(listeners.copies).containsExactly(1, 2);
+		sync.awaitProcessed("default", Duration.ofSeconds(20));
+		assertThat(listeners.ids).containsExactly(1, 2);
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> sync.awaitProcessed("nope", Duration.ofSeconds(1)))
+			.withMessageContaining("[default, copy]");
 	}
 
 	@Test
@@ -150,6 +171,26 @@ class LodeSyncTests {
 
 	private void sql(String... statements) {
 		this.pg.execute(this.db, statements);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class TwoSources {
+
+		final List<Object> ids = new CopyOnWriteArrayList<>();
+
+		final List<Object> copies = new CopyOnWriteArrayList<>();
+
+		@OnWalChange(table = "orders")
+		void onOrder(WalChange change) {
+			this.ids.add(change.get("id"));
+		}
+
+		@OnWalChange(source = "copy", table = "orders")
+		void onCopy(WalChange change) {
+			this.copies.add(change.get("id"));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

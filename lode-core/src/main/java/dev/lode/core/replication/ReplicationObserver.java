@@ -80,4 +80,15 @@ public interface ReplicationObserver {
 	default void reconnecting(int attempt, Throwable cause) {
 	}
 
+	/**
+	 * With several sources (several slots, each with its own loop), each source's loop reports to what this returns
+	 * for the source's name, so that an observer that tells sources apart can return one of its own per source.
+	 * @param source the source's name ({@code default} for the first one)
+	 * @return the observer of that source: this one, unless overridden
+	 * @since 0.4.0
+	 */
+	default ReplicationObserver forSource(String source) {
+		return this;
+	}
+
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import dev.lode.faults.ledger.LedgerWriter;
+import dev.lode.spring.container.LodeSource;
+import dev.lode.spring.container.LodeSources;
 import dev.lode.spring.container.ReplicationState;
 import dev.lode.spring.container.WalReplicationContainer;
 import org.slf4j.Logger;
@@ -23,11 +25,12 @@ import org.springframework.context.annotation.Bean;
  * <p>Properties (besides {@code lode.*}): {@code fault.ledger} (the ledger file of this run),
  * {@code fault.listener-failure-rate} (probability that the first delivery of a row fails),
  * {@code fault.seed}, {@code fault.fsync} (default true), {@code fault.parent-pid} (the driver: the consumer
- * exits when it is gone) and {@code fault.drop-every} (only to prove that the audit sees losses: every n-th
+ * exits when it is gone), {@code fault.second-ledger} (the two-source mode: the ledger of the source {@code second},
+ * see {@link SecondSourceListener}) and {@code fault.drop-every} (only to prove that the audit sees losses: every n-th
  * row is acknowledged but not recorded).
  *
  * <p>Exit codes: 143 after SIGTERM (Spring closed the context, lode stopped gracefully), 1 when startup
- * failed, 2 when lode's container went {@code FAILED} (lode gave up streaming), 3 when the driver is gone.
+ * failed, 2 when a container of lode (of any source) went {@code FAILED} (lode gave up streaming), 3 when the driver is gone.
  */
 @SpringBootApplication
 public class ConsumerMain {
@@ -39,9 +42,18 @@ public class ConsumerMain {
 		return new LedgerWriter(ledger, fsync);
 	}
 
+	@Bean(destroyMethod = "close")
+	@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty("fault.second-ledger")
+	SecondSourceListener.SecondLedger secondLedger(@Value("${fault.second-ledger}") Path ledger,
+			@Value("${fault.fsync:true}") boolean fsync) {
+		return new SecondSourceListener.SecondLedger(new LedgerWriter(ledger, fsync));
+	}
+
 	@Bean
-	LedgerObserver ledgerObserver(LedgerWriter ledger) {
-		return new LedgerObserver(ledger);
+	LedgerObserver ledgerObserver(LedgerWriter ledger,
+			org.springframework.beans.factory.ObjectProvider<SecondSourceListener.SecondLedger> second) {
+		SecondSourceListener.SecondLedger secondLedger = second.getIfAvailable();
+		return new LedgerObserver(ledger, (secondLedger != null) ? secondLedger.writer() : null);
 	}
 
 	public static void main(String[] args) {
@@ -54,7 +66,7 @@ public class ConsumerMain {
 			System.exit(1);
 			return;
 		}
-		WalReplicationContainer container = context.getBean(WalReplicationContainer.class);
+		LodeSources sources = context.getBean(LodeSources.class);
 		LedgerWriter ledger = context.getBean(LedgerWriter.class);
 		long parentPid = context.getEnvironment().getProperty("fault.parent-pid", Long.class, -1L);
 		ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
@@ -64,8 +76,10 @@ public class ConsumerMain {
 				logger.error("The driver (pid {}) is gone; stopping", parentPid);
 				System.exit(3);
 			}
-			if (container.getState() == ReplicationState.FAILED) {
-				Throwable error = container.getLastError();
+			WalReplicationContainer failed = sources.all().stream().map(LodeSource::container)
+				.filter((source) -> source.getState() == ReplicationState.FAILED).findFirst().orElse(null);
+			if (failed != null) {
+				Throwable error = failed.getLastError();
 				logger.error("lode stopped streaming for good: {}", String.valueOf(error), error);
 				try {
 					ledger.gaveUp(String.valueOf(error));

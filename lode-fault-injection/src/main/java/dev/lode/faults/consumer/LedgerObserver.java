@@ -18,8 +18,19 @@ class LedgerObserver implements ReplicationObserver {
 
 	private final LedgerWriter ledger;
 
-	LedgerObserver(LedgerWriter ledger) {
+	/** The second source's ledger (two-source mode), or {@code null}. */
+	private final @org.jspecify.annotations.Nullable LedgerWriter second;
+
+	LedgerObserver(LedgerWriter ledger, @org.jspecify.annotations.Nullable LedgerWriter second) {
 		this.ledger = ledger;
+		this.second = second;
+	}
+
+	/** The second source's sessions go to its own ledger. */
+	@Override
+	public ReplicationObserver forSource(String source) {
+		LedgerWriter other = this.second;
+		return (other != null && SecondSourceListener.SOURCE.equals(source)) ? new LedgerObserver(other, null) : this;
 	}
 
 	@Override

@@ -36,11 +36,17 @@ final class ConsumerProcess {
 
 	private boolean killed;
 
-	ConsumerProcess(int run, Process process, Path ledger, Path log) {
+	/** The ledger of the second source (two-source mode), or {@code null}. */
+	private final @org.jspecify.annotations.Nullable LedgerReader second;
+
+	private int secondSessions;
+
+	ConsumerProcess(int run, Process process, Path ledger, Path log, @org.jspecify.annotations.Nullable Path second) {
 		this.run = run;
 		this.process = process;
 		this.ledger = new LedgerReader(ledger);
 		this.log = log;
+		this.second = (second != null) ? new LedgerReader(second) : null;
 	}
 
 	/**
@@ -52,7 +58,22 @@ final class ConsumerProcess {
 	 * @return the running consumer
 	 */
 	static ConsumerProcess start(int run, Path dir, List<String> lodeArguments, Map<String, String> environment) {
+		return start(run, dir, lodeArguments, environment, false);
+	}
+
+	/**
+	 * Starts a consumer JVM with the classpath of this JVM.
+	 * @param run the run number (1, 2, ...)
+	 * @param dir the directory for the ledgers and the log
+	 * @param lodeArguments {@code --name=value} arguments
+	 * @param environment extra environment (the password)
+	 * @param secondSource whether the consumer has a second source with a ledger of its own
+	 * @return the running consumer
+	 */
+	static ConsumerProcess start(int run, Path dir, List<String> lodeArguments, Map<String, String> environment,
+			boolean secondSource) {
 		Path ledger = dir.resolve(String.format("ledger-%03d.txt", run));
+		Path second = secondSource ? dir.resolve(String.format("ledger-%03d-second.txt", run)) : null;
 		Path log = dir.resolve(String.format("consumer-%03d.log", run));
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -62,12 +83,15 @@ final class ConsumerProcess {
 		command.add(classPath());
 		command.add(ConsumerMain.class.getName());
 		command.add("--fault.ledger=" + ledger);
+		if (second != null) {
+			command.add("--fault.second-ledger=" + second);
+		}
 		command.addAll(lodeArguments);
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(log.toFile());
 		builder.environment().putAll(environment);
 		try {
-			return new ConsumerProcess(run, builder.start(), ledger, log);
+			return new ConsumerProcess(run, builder.start(), ledger, log, second);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot start the consumer JVM: " + command.get(0), ex);
@@ -132,6 +156,24 @@ final class ConsumerProcess {
 	synchronized int sessions() {
 		poll();
 		return this.sessions;
+	}
+
+	/** @return how many times the second source started streaming in this process so far (0 without one) */
+	synchronized int secondSessions() {
+		LedgerReader reader = this.second;
+		if (reader != null) {
+			for (LedgerRecord record : reader.poll()) {
+				this.secondSessions += record.isSessionStart() ? 1 : 0;
+			}
+		}
+		return this.secondSessions;
+	}
+
+	/** @return every record of the second source's ledger (empty without one) */
+	synchronized List<LedgerRecord> secondRecords() {
+		secondSessions();
+		LedgerReader reader = this.second;
+		return (reader != null) ? reader.records() : List.of();
 	}
 
 	/** @return the slot's confirmed position when lode last started streaming, or {@code null} */

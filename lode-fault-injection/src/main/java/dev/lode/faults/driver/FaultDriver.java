@@ -77,6 +77,16 @@ public final class FaultDriver {
 
 	private String slot;
 
+	/** The two-source mode: a second database, slot, writer and ledger (the consumer's source {@code second}). */
+	private boolean secondSource;
+
+	private String secondDatabase;
+
+	private String secondSlot;
+
+	/** What started each session of the second source, by run and session number. */
+	private final java.util.Map<String, String> secondCauses = new java.util.HashMap<>();
+
 	/**
 	 * @param pg the server
 	 * @param plan the faults
@@ -117,6 +127,17 @@ public final class FaultDriver {
 	}
 
 	/**
+	 * The two-source mode: the consumer streams a second database (its own writer, slot and ledger) as the source
+	 * {@code second} besides the default; a kill or a server restart hits both sources, a walsender termination
+	 * terminates both walsenders, and each source's ledgers are audited on their own.
+	 * @return this driver
+	 */
+	public FaultDriver withSecondSource() {
+		this.secondSource = true;
+		return this;
+	}
+
+	/**
 	 * Runs the plan and returns the report (also written to {@code report.txt}); never throws for what the
 	 * consumer does, only for a broken environment.
 	 */
@@ -138,16 +159,26 @@ public final class FaultDriver {
 		}
 		RowWriter writer = new RowWriter(this.pg, this.database, this.plan.seed(), this.plan.rowsPerSecond());
 		Thread writerThread = new Thread(writer, "fault-writer");
+		RowWriter secondWriter = this.secondSource
+				? new RowWriter(this.pg, this.secondDatabase, this.plan.seed() + 1, this.plan.rowsPerSecond()) : null;
+		Thread secondThread = (secondWriter != null) ? new Thread(secondWriter, "fault-writer-second") : null;
 		try {
 			launch();
 			awaitStreaming("the first start", 0, STARTUP_TIMEOUT);
+			awaitSecondStreaming("the first start", 0);
 			writerThread.start();
+			if (secondThread != null) {
+				secondThread.start();
+			}
 			List<Fault> schedule = this.plan.schedule();
 			int number = 0;
 			for (Fault fault : schedule) {
 				number++;
 				pause(randomMillis(this.plan.maxPause()));
 				checkWriter(writer);
+				if (secondWriter != null) {
+					checkWriter(secondWriter);
+				}
 				inject(fault, number, schedule.size());
 			}
 			writer.stopAfter(this.plan.minRows());
@@ -158,7 +189,16 @@ public final class FaultDriver {
 			if (writerThread.isAlive() || writer.failure() != null || writer.endLsn() == null) {
 				throw new FaultRunException("the writer did not finish: " + writer.failure(), writer.failure());
 			}
-			awaitCatchUp(Lsn.parse(writer.endLsn()));
+			awaitCatchUp(this.database, this.slot, Lsn.parse(writer.endLsn()));
+			if (secondWriter != null) {
+				secondWriter.stopAfter(this.plan.minRows());
+				secondThread.join(TimeUnit.SECONDS.toMillis(120 + 2 * remaining / this.plan.rowsPerSecond()));
+				if (secondThread.isAlive() || secondWriter.failure() != null || secondWriter.endLsn() == null) {
+					throw new FaultRunException("the second writer did not finish: " + secondWriter.failure(),
+							secondWriter.failure());
+				}
+				awaitCatchUp(this.secondDatabase, this.secondSlot, Lsn.parse(secondWriter.endLsn()));
+			}
 			stopConsumer();
 		}
 		catch (FaultRunException ex) {
@@ -173,6 +213,11 @@ public final class FaultDriver {
 		finally {
 			writer.stopAfter(0);
 			writerThread.join(TimeUnit.MINUTES.toMillis(2));
+			if (secondWriter != null) {
+				secondWriter.stopAfter(0);
+				secondThread.join(TimeUnit.MINUTES.toMillis(2));
+				this.report.secondCommittedRows = secondWriter.committedRows();
+			}
 			killLeftovers();
 			this.report.committedRows = writer.committedRows();
 			this.report.transactions = writer.transactions();
@@ -181,7 +226,10 @@ public final class FaultDriver {
 			this.report.endLsn = writer.endLsn();
 		}
 		audit();
-		dropSlot();
+		dropSlot(this.database, this.slot);
+		if (this.secondSource) {
+			dropSlot(this.secondDatabase, this.secondSlot);
+		}
 		if (this.broker != null) {
 			this.broker.close();
 		}
@@ -199,6 +247,12 @@ public final class FaultDriver {
 		this.pg.execute(this.database, "create table fault_events (id bigint primary key, note text not null)",
 				// before the first row: every committed row is in the slot's stream
 				"select pg_create_logical_replication_slot('" + this.slot + "', 'wal2json')");
+		if (this.secondSource) {
+			this.secondDatabase = this.pg.createDatabase("faults_second");
+			this.secondSlot = this.secondDatabase;
+			this.pg.execute(this.secondDatabase, "create table fault_events (id bigint primary key, note text not null)",
+					"select pg_create_logical_replication_slot('" + this.secondSlot + "', 'wal2json')");
+		}
 		log("plan " + this.plan + "; consumer arguments " + this.extraConsumerArguments + "; database " + this.database + " on " + this.pg.describe() + "; files in "
 				+ this.directory + "; consumer classpath of " + ConsumerProcess.classPath().split(java.io.File.pathSeparator).length
 				+ " entries");
@@ -207,6 +261,7 @@ public final class FaultDriver {
 	private void inject(Fault fault, int number, int total) throws InterruptedException {
 		ConsumerProcess consumer = this.current;
 		int sessionsBefore = consumer.sessions();
+		int secondBefore = consumer.secondSessions();
 		Lsn confirmedBefore = confirmedFlushLsn();
 		long faultAt = System.nanoTime();
 		String what;
@@ -218,10 +273,15 @@ public final class FaultDriver {
 				faultAt = System.nanoTime();
 				launch();
 				sessionsBefore = 0;
+				secondBefore = 0;
 			}
 			case TERMINATE_WALSENDER -> {
-				long pid = terminateWalsender();
+				long pid = terminateWalsender(this.database, this.slot);
 				what = "pg_terminate_backend(" + pid + "), the walsender of " + consumer;
+				if (this.secondSource) {
+					what += " and pg_terminate_backend(" + terminateWalsender(this.secondDatabase, this.secondSlot)
+							+ "), the walsender of its second source";
+				}
 			}
 			case RESTART_BROKER -> {
 				Duration took = this.broker.restart(Duration.ofMillis(500 + randomMillis(Duration.ofSeconds(3))));
@@ -245,6 +305,10 @@ public final class FaultDriver {
 		// faults come one at a time: the first session after this one's recovery is the one it started
 		this.sessionCauses.put(DeliveryAudit.session(this.runs.size(), sessionsBefore + 1),
 				fault.label());
+		if (this.secondSource) {
+			awaitSecondStreaming(what, secondBefore);
+			this.secondCauses.put(DeliveryAudit.session(this.runs.size(), secondBefore + 1), fault.label());
+		}
 		this.report.recoveries.get(fault).add(recovery);
 		Lsn resumedAt = Lsn.parse(this.current.lastSessionStart());
 		String position = "";
@@ -290,13 +354,13 @@ public final class FaultDriver {
 	}
 
 	/** Terminates the slot's walsender; returns its pid. */
-	private long terminateWalsender() throws InterruptedException {
+	private long terminateWalsender(String database, String slot) throws InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 		while (true) {
-			String pid = this.pg.queryForString(this.database,
-					"select active_pid from pg_replication_slots where slot_name = '" + this.slot + "'");
+			String pid = this.pg.queryForString(database,
+					"select active_pid from pg_replication_slots where slot_name = '" + slot + "'");
 			if (pid != null) {
-				String done = this.pg.queryForString(this.database, "select pg_terminate_backend(" + pid + ")");
+				String done = this.pg.queryForString(database, "select pg_terminate_backend(" + pid + ")");
 				if ("t".equals(done)) {
 					return Long.parseLong(pid);
 				}
@@ -339,16 +403,40 @@ public final class FaultDriver {
 	}
 
 	/**
+	 * Two-source mode: waits until the current consumer's second source reports a streaming session after the
+	 * given number (the default source's wait relaunches a consumer that exited).
+	 */
+	private void awaitSecondStreaming(String after, int sessionsBefore) throws InterruptedException {
+		if (!this.secondSource) {
+			return;
+		}
+		long deadline = System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
+		while (this.current.secondSessions() <= sessionsBefore) {
+			if (checkConsumer()) {
+				awaitStreaming("an unexpected exit", 0, RECOVERY_TIMEOUT);
+				sessionsBefore = 0;
+			}
+			if (System.nanoTime() - deadline > 0) {
+				throw new FaultRunException("the second source did not stream again within "
+						+ RECOVERY_TIMEOUT.toSeconds() + " s after " + after + "; " + diagnosis());
+			}
+			Thread.sleep(20);
+		}
+	}
+
+	/**
 	 * Waits until the slot's confirmed position reached the WAL end after the last commit: the consumer then
 	 * acknowledged everything, and whatever is not in the ledgers is lost for good.
 	 */
-	private void awaitCatchUp(Lsn end) throws InterruptedException {
-		log("waiting until the slot confirmed " + end);
+	private void awaitCatchUp(String database, String slot, Lsn end) throws InterruptedException {
+		log("waiting until the slot " + slot + " confirmed " + end);
 		long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
 		while (true) {
-			Lsn confirmed = confirmedFlushLsn();
+			Lsn confirmed = confirmedFlushLsn(database, slot);
 			if (confirmed.compareTo(end) >= 0) {
-				this.report.confirmedFlushLsn = confirmed.toString();
+				if (slot.equals(this.slot)) {
+					this.report.confirmedFlushLsn = confirmed.toString();
+				}
 				log("caught up: confirmed_flush_lsn " + confirmed);
 				return;
 			}
@@ -442,8 +530,12 @@ public final class FaultDriver {
 					"--spring.kafka.producer.properties[reconnect.backoff.max.ms]=500"));
 		}
 		arguments.addAll(this.extraConsumerArguments);
+		if (this.secondSource) {
+			arguments.addAll(List.of("--lode.sources.second.url=" + this.pg.jdbcUrl(this.secondDatabase),
+					"--lode.sources.second.slot.name=" + this.secondSlot));
+		}
 		ConsumerProcess consumer = ConsumerProcess.start(run, this.directory, arguments,
-				Map.of("LODE_PASSWORD", this.pg.password()));
+				Map.of("LODE_PASSWORD", this.pg.password()), this.secondSource);
 		this.runs.add(consumer);
 		this.current = consumer;
 		this.report.consumerRuns = this.runs.size();
@@ -476,14 +568,7 @@ public final class FaultDriver {
 			partial += (consumer.partialBytes() > 0) ? 1 : 0;
 		}
 		this.report.partialLedgerLines = partial;
-		java.util.Set<Long> updated = new java.util.HashSet<>();
-		String ids = this.pg.queryForString(this.database,
-				"select coalesce(string_agg(id::text, ','), '') from fault_events where note = 'updated'");
-		for (String id : ids.split(",")) {
-			if (!id.isBlank()) {
-				updated.add(Long.valueOf(id.trim()));
-			}
-		}
+		java.util.Set<Long> updated = updatedIds(this.database);
 		if (this.relayMode) {
 			DeliveryAudit.Result topic = TopicAudit.audit(this.report.committedRows, this.broker.readAll(relayTopic()),
 					updated);
@@ -499,12 +584,29 @@ public final class FaultDriver {
 		}
 		this.report.audit = DeliveryAudit.audit(this.report.committedRows, ledgers, this.sessionCauses,
 				inCommitOrder(), updated);
+		if (this.secondSource) {
+			List<List<LedgerRecord>> second = this.runs.stream().map(ConsumerProcess::secondRecords).toList();
+			this.report.secondAudit = DeliveryAudit.audit(this.report.secondCommittedRows, second, this.secondCauses,
+					inCommitOrder(), updatedIds(this.secondDatabase));
+		}
 	}
 
-	private void dropSlot() {
+	private java.util.Set<Long> updatedIds(String database) {
+		java.util.Set<Long> updated = new java.util.HashSet<>();
+		String ids = this.pg.queryForString(database,
+				"select coalesce(string_agg(id::text, ','), '') from fault_events where note = 'updated'");
+		for (String id : ids.split(",")) {
+			if (!id.isBlank()) {
+				updated.add(Long.valueOf(id.trim()));
+			}
+		}
+		return updated;
+	}
+
+	private void dropSlot(String database, String slot) {
 		try {
-			this.pg.execute(this.database, "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
-					+ " where slot_name = '" + this.slot + "' and not active");
+			this.pg.execute(database, "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+					+ " where slot_name = '" + slot + "' and not active");
 		}
 		catch (RuntimeException ex) {
 			log("could not drop the slot: " + ex.getMessage());
@@ -512,8 +614,12 @@ public final class FaultDriver {
 	}
 
 	private Lsn confirmedFlushLsn() {
-		String text = this.pg.queryForString(this.database,
-				"select confirmed_flush_lsn::text from pg_replication_slots where slot_name = '" + this.slot + "'");
+		return confirmedFlushLsn(this.database, this.slot);
+	}
+
+	private Lsn confirmedFlushLsn(String database, String slot) {
+		String text = this.pg.queryForString(database,
+				"select confirmed_flush_lsn::text from pg_replication_slots where slot_name = '" + slot + "'");
 		return (text != null) ? Lsn.parse(text) : Lsn.INVALID;
 	}
 

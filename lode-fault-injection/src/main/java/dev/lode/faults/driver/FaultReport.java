@@ -23,6 +23,11 @@ public final class FaultReport {
 
 	long committedRows;
 
+	/** The two-source mode: the audit of the second source's ledgers, and its committed rows. */
+	DeliveryAudit.Result secondAudit;
+
+	long secondCommittedRows;
+
 	int transactions;
 
 	int writerConnectionLosses;
@@ -60,6 +65,15 @@ public final class FaultReport {
 			this.injected.put(fault, 0);
 			this.recoveries.put(fault, new ArrayList<>());
 		}
+	}
+
+	/**
+	 * @param source {@code default}, or {@code second} in the two-source mode
+	 * @return that source's committed rows never delivered (-1 when its audit did not run)
+	 */
+	public long lost(String source) {
+		DeliveryAudit.Result result = "second".equals(source) ? this.secondAudit : this.audit;
+		return (result != null) ? result.lost : -1;
 	}
 
 	/** @return committed rows never delivered (-1 when the audit did not run) */
@@ -106,6 +120,15 @@ public final class FaultReport {
 						+ " lost-updates=" + this.audit.lostUpdates);
 			}
 			this.audit.problems.forEach((p) -> all.add("audit: " + p));
+			DeliveryAudit.Result second = this.secondAudit;
+			if (second != null && !second.promiseHeld()) {
+				all.add("the promise was broken for the second source: lost=" + second.lost + " unknown="
+						+ second.unknown + " order-violations=" + second.orderViolations + " lost-updates="
+						+ second.lostUpdates);
+			}
+			if (second != null) {
+				second.problems.forEach((p) -> all.add("audit of the second source: " + p));
+			}
 		}
 		return all;
 	}
@@ -175,6 +198,14 @@ public final class FaultReport {
 				sb.append(" (first lost ids: ").append(a.lostIds).append(')');
 			}
 			sb.append('\n');
+		}
+		DeliveryAudit.Result second = this.secondAudit;
+		if (second != null) {
+			sb.append("  second source: committed ").append(this.secondCommittedRows).append(" rows, sessions=")
+				.append(second.sessions).append(", delivered ").append(second.deliveries).append(" (distinct ")
+				.append(second.distinct).append("), order violations=").append(second.orderViolations)
+				.append(", updates lost=").append(second.lostUpdates).append(", lost=").append(second.lost)
+				.append(" duplicates=").append(second.duplicates).append('\n');
 		}
 		List<String> problems = problems();
 		sb.append("  result: ").append(problems.isEmpty() ? "PASSED" : "FAILED").append('\n');

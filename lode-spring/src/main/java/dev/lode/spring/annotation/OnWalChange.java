@@ -59,6 +59,15 @@ import org.springframework.core.annotation.AliasFor;
 public @interface OnWalChange {
 
 	/**
+	 * The source whose changes the listener receives: the name of a {@code lode.sources.<name>} (a database
+	 * connection and a slot of its own); empty (the default) for the source configured under {@code lode.*}. A
+	 * name that is not a configured source fails startup.
+	 * @return the source's name
+	 * @since 0.4.0
+	 */
+	String source() default "";
+
+	/**
 	 * The tables to listen to; empty (the default) means every table.
 	 * @return the table names (case-sensitive, unquoted)
 	 */

@@ -44,6 +44,14 @@ import org.springframework.core.annotation.AliasFor;
 public @interface OnWalTransaction {
 
 	/**
+	 * The source whose transactions the listener receives: the name of a {@code lode.sources.<name>}; empty (the
+	 * default) for the source configured under {@code lode.*}. A name that is not a configured source fails startup.
+	 * @return the source's name
+	 * @since 0.4.0
+	 */
+	String source() default "";
+
+	/**
 	 * The tables whose changes to collect; empty (the default) means every table.
 	 * @return the table names (case-sensitive, unquoted)
 	 */

@@ -23,12 +23,25 @@ public class LodeSnapshots {
 
 	private final SnapshotCoordinator coordinator;
 
+	private final String sourceName;
+
 	/**
 	 * @param coordinator reads the chunks on the replication thread
 	 * @param publisher publishes the snapshot events
 	 */
 	public LodeSnapshots(SnapshotCoordinator coordinator, ApplicationEventPublisher publisher) {
+		this(coordinator, publisher, dev.lode.spring.listener.WalSources.DEFAULT);
+	}
+
+	/**
+	 * @param coordinator reads the chunks on the replication thread
+	 * @param publisher publishes the snapshot events
+	 * @param sourceName the name of the source whose tables these snapshots read
+	 * @since 0.4.0
+	 */
+	public LodeSnapshots(SnapshotCoordinator coordinator, ApplicationEventPublisher publisher, String sourceName) {
 		this.coordinator = coordinator;
+		this.sourceName = sourceName;
 		coordinator.addListener(new SnapshotListener() {
 
 			@Override
@@ -58,6 +71,14 @@ public class LodeSnapshots {
 	/** @return the tables being read, with their progress */
 	public List<SnapshotProgress> running() {
 		return this.coordinator.running();
+	}
+
+	/**
+	 * @return the name of the source whose tables these snapshots read ({@code default} for {@code lode.*})
+	 * @since 0.4.0
+	 */
+	public String getSourceName() {
+		return this.sourceName;
 	}
 
 	/** @return the coordinator */

@@ -80,6 +80,8 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 
 	private @Nullable ApplicationEventPublisher publisher;
 
+	private String sourceName = dev.lode.spring.listener.WalSources.DEFAULT;
+
 	/**
 	 * @param settings the replication settings, resolved at start (after all listeners are known)
 	 * @param decoders creates a decoder for each stream
@@ -97,6 +99,23 @@ public class WalReplicationContainer implements SmartLifecycle, ApplicationEvent
 		this.decoders = decoders;
 		this.handler = handler;
 		this.options = options;
+	}
+
+	/**
+	 * Names the source this container streams (logs and lifecycle events carry it); {@code default} unless set.
+	 * @param sourceName the source's name
+	 * @since 0.4.0
+	 */
+	public void setSourceName(String sourceName) {
+		this.sourceName = sourceName;
+	}
+
+	/**
+	 * @return the name of the source this container streams ({@code default} for the one of {@code lode.*})
+	 * @since 0.4.0
+	 */
+	public String getSourceName() {
+		return this.sourceName;
 	}
 
 	@Override

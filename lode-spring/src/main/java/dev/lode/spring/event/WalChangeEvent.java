@@ -38,7 +38,19 @@ public class WalChangeEvent extends WalDispatchEvent {
 	 * @param listenerIds the listeners it is for, {@code null} for all
 	 */
 	public WalChangeEvent(Object source, WalChange change, @Nullable Set<String> listenerIds) {
-		super(source);
+		this(source, "default", change, listenerIds);
+	}
+
+	/**
+	 * An event of one of lode's sources, for some listeners only (or all).
+	 * @param source the publisher
+	 * @param sourceName the name of lode's source the change comes from
+	 * @param change the change
+	 * @param listenerIds the listeners it is for, {@code null} for all of the source
+	 * @since 0.4.0
+	 */
+	public WalChangeEvent(Object source, String sourceName, WalChange change, @Nullable Set<String> listenerIds) {
+		super(source, sourceName);
 		this.change = change;
 		this.listenerIds = listenerIds;
 	}

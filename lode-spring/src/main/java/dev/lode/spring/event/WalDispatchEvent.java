@@ -25,11 +25,34 @@ public abstract class WalDispatchEvent extends ApplicationEvent {
 
 	private transient volatile @Nullable List<PendingListener> pending;
 
+	private final String sourceName;
+
 	/**
+	 * An event of the default source.
 	 * @param source the publisher
 	 */
 	protected WalDispatchEvent(Object source) {
+		this(source, "default");
+	}
+
+	/**
+	 * @param source the publisher
+	 * @param sourceName the name of lode's source whose stream the event comes from ({@code default} for the one
+	 * configured under {@code lode.*}); only that source's listeners receive it
+	 * @since 0.4.0
+	 */
+	protected WalDispatchEvent(Object source, String sourceName) {
 		super(source);
+		this.sourceName = sourceName;
+	}
+
+	/**
+	 * @return the name of lode's source whose stream the event comes from ({@code default} for the one configured
+	 * under {@code lode.*})
+	 * @since 0.4.0
+	 */
+	public String getSourceName() {
+		return this.sourceName;
 	}
 
 	/**

@@ -23,6 +23,15 @@ public abstract class WalSnapshotEvent extends ApplicationEvent {
 		this.progress = progress;
 	}
 
+	/**
+	 * @return the name of lode's source whose table the snapshot reads ({@code default} for {@code lode.*})
+	 * @since 0.4.0
+	 */
+	public String getSourceName() {
+		return (getSource() instanceof dev.lode.spring.container.LodeSnapshots snapshots) ? snapshots.getSourceName()
+				: dev.lode.spring.listener.WalSources.DEFAULT;
+	}
+
 	/** @return the snapshot's id */
 	public String getSnapshotId() {
 		return this.progress.snapshotId();

@@ -22,6 +22,16 @@ public abstract class WalStreamingEvent extends ApplicationEvent {
 		this.slotName = slotName;
 	}
 
+	/**
+	 * @return the name of lode's source that streams ({@code default} for the one configured under {@code lode.*}),
+	 * when a {@link dev.lode.spring.container.WalReplicationContainer} published the event
+	 * @since 0.4.0
+	 */
+	public String getSourceName() {
+		return (getSource() instanceof dev.lode.spring.container.WalReplicationContainer container)
+				? container.getSourceName() : dev.lode.spring.listener.WalSources.DEFAULT;
+	}
+
 	/** @return the replication slot */
 	public String getSlotName() {
 		return this.slotName;

@@ -40,7 +40,20 @@ public class WalTransactionEvent extends WalDispatchEvent {
 	 */
 	public WalTransactionEvent(Object source, TransactionInfo transaction, int changeCount,
 			@Nullable CollectedChanges buffers) {
-		super(source);
+		this(source, "default", transaction, changeCount, buffers);
+	}
+
+	/**
+	 * @param source the publisher
+	 * @param sourceName the name of lode's source the transaction comes from
+	 * @param transaction the committed transaction
+	 * @param changeCount how many changes of it were dispatched
+	 * @param buffers what the transaction-level listeners collected
+	 * @since 0.4.0
+	 */
+	public WalTransactionEvent(Object source, String sourceName, TransactionInfo transaction, int changeCount,
+			@Nullable CollectedChanges buffers) {
+		super(source, sourceName);
 		this.transaction = transaction;
 		this.changeCount = changeCount;
 		this.buffers = buffers;

@@ -27,6 +27,8 @@ final class ChangeDelivery {
 
 	private final Object source;
 
+	private final String sourceName;
+
 	private final ApplicationEventPublisher publisher;
 
 	final WalChange change;
@@ -43,9 +45,10 @@ final class ChangeDelivery {
 	/** The listeners that failed on the last attempt; empty when it succeeded. */
 	private Set<String> failed = Set.of();
 
-	ChangeDelivery(Object source, ApplicationEventPublisher publisher, WalChange change,
+	ChangeDelivery(Object source, String sourceName, ApplicationEventPublisher publisher, WalChange change,
 			TransactionBuffers transaction, int sequence) {
 		this.source = source;
+		this.sourceName = sourceName;
 		this.publisher = publisher;
 		this.change = change;
 		this.transaction = transaction;
@@ -58,7 +61,8 @@ final class ChangeDelivery {
 	 * @return the synchronous failure, or {@code null}; {@link #failed()} names who failed
 	 */
 	@Nullable ListenerFailedException attempt(List<WalDispatchEvent.PendingListener> pendingOut) {
-		WalChangeEvent event = new WalChangeEvent(this.source, this.change, this.failed.isEmpty() ? null : this.failed);
+		WalChangeEvent event = new WalChangeEvent(this.source, this.sourceName, this.change,
+				this.failed.isEmpty() ? null : this.failed);
 		this.publisher.publishEvent(event);
 		this.collectors.addAll(event.getCollectors());
 		pendingOut.addAll(event.getPending());

@@ -59,6 +59,8 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 
 	private final DispatchOptions options;
 
+	private final String sourceName;
+
 	private final WalChangeErrorHandler errorHandler;
 
 	private final @Nullable Lanes lanes;
@@ -110,6 +112,23 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 	 */
 	public WalChangeDispatcher(ApplicationEventPublisher publisher, @Nullable WalListenerObserver observer,
 			WalChangeErrorHandler errorHandler, DispatchOptions options) {
+		this(publisher, observer, errorHandler, options, WalSources.DEFAULT);
+	}
+
+	/**
+	 * A dispatcher of one of several sources: its events carry the source's name, and only that source's
+	 * listeners receive them.
+	 * @param publisher the context's publisher
+	 * @param observer receives the dispatch callbacks ({@link WalListenerObserver#NONE} for none), or
+	 * {@code null} for the {@link WalListenerObserver} beans
+	 * @param errorHandler decides about failed changes
+	 * @param options lanes and limits
+	 * @param sourceName the source's name ({@value WalSources#DEFAULT} for the one of {@code lode.*})
+	 * @since 0.4.0
+	 */
+	public WalChangeDispatcher(ApplicationEventPublisher publisher, @Nullable WalListenerObserver observer,
+			WalChangeErrorHandler errorHandler, DispatchOptions options, String sourceName) {
+		this.sourceName = sourceName;
 		this.publisher = publisher;
 		this.observer = observer;
 		this.errorHandler = errorHandler;
@@ -123,6 +142,14 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 		if (this.observer == null) {
 			this.observers = beanFactory.getBeanProvider(WalListenerObserver.class);
 		}
+	}
+
+	/**
+	 * @return the name of the source whose changes this dispatcher publishes
+	 * @since 0.4.0
+	 */
+	public String getSourceName() {
+		return this.sourceName;
 	}
 
 	/** @return the lanes and limits */
@@ -164,7 +191,7 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 	@Override
 	public void change(WalChange change) throws Exception {
 		TransactionBuffers transaction = buffersFor(change.transaction());
-		ChangeDelivery delivery = new ChangeDelivery(this, this.publisher, change, transaction,
+		ChangeDelivery delivery = new ChangeDelivery(this, this.sourceName, this.publisher, change, transaction,
 				transaction.nextSequence());
 		Lanes lanes = this.lanes;
 		if (lanes == null) {
@@ -357,7 +384,8 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 	/** Publishes the transaction event; completes when its listeners did. */
 	private CompletableFuture<Void> transactionListeners(TransactionBuffers buffers) {
 		TransactionInfo transaction = buffers.transaction();
-		WalTransactionEvent event = new WalTransactionEvent(this, transaction, buffers.changes(), buffers);
+		WalTransactionEvent event = new WalTransactionEvent(this, this.sourceName, transaction, buffers.changes(),
+				buffers);
 		this.publisher.publishEvent(event);
 		List<WalDispatchEvent.ListenerFailure> failures = event.getFailures();
 		if (!failures.isEmpty()) {
@@ -440,7 +468,7 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 		WalListenerObserver result = this.observer;
 		if (result == null) {
 			ObjectProvider<WalListenerObserver> provider = this.observers;
-			result = (provider != null) ? WalListenerObserver.of(provider.orderedStream().toList())
+			result = (provider != null) ? WalListenerObserver.of(provider.orderedStream().toList(), this.sourceName)
 					: WalListenerObserver.NONE;
 			this.observer = result;
 		}

@@ -62,7 +62,27 @@ public class WalChangeListenerFactory implements EventListenerFactory, Ordered, 
 
 	private volatile @Nullable RowBinders rowBinders;
 
-	private volatile @Nullable WalListenerObserver observer;
+	private volatile @Nullable List<WalListenerObserver> observers;
+
+	private volatile Set<String> sources = Set.of(WalSources.DEFAULT);
+
+	/**
+	 * Names the sources listeners may choose ({@code @OnWalChange(source = ...)}); a listener that names another
+	 * fails startup. Without this call only the default source exists.
+	 * @param names the names of the sources besides the default ({@value WalSources#DEFAULT})
+	 * @since 0.4.0
+	 */
+	public void setSourceNames(java.util.Collection<String> names) {
+		this.sources = java.util.Collections.unmodifiableSet(WalSources.withDefault(names));
+	}
+
+	/**
+	 * @return the sources listeners may choose, the default ({@value WalSources#DEFAULT}) included
+	 * @since 0.4.0
+	 */
+	public Set<String> getSourceNames() {
+		return this.sources;
+	}
 
 	@Override
 	public void setApplicationContext(ApplicationContext context) throws BeansException {
@@ -92,10 +112,11 @@ public class WalChangeListenerFactory implements EventListenerFactory, Ordered, 
 		ApplicationContext context = requireContext();
 		if (onChange != null) {
 			validate(OnWalChange.class, target, type);
+			String source = source(OnWalChange.class, onChange.source(), target);
 			String id = id(onChange.id(), type, method);
 			ChangeListenerParameters parameters = ChangeListenerParameters.of(target, rowBinders(context));
 			WalChangeListenerMethodAdapter adapter = new WalChangeListenerMethodAdapter(
-					invoker(context, beanName, method, id), order(target), WalChangeFilter.of(onChange),
+					invoker(context, beanName, method, id, source), order(target), source, WalChangeFilter.of(onChange),
 					condition(OnWalChange.class, onChange.condition(), target, context), parameters);
 			this.listeners.add(adapter);
 			logger.debug("Registered {}", adapter);
@@ -103,9 +124,11 @@ public class WalChangeListenerFactory implements EventListenerFactory, Ordered, 
 		}
 		if (onTransaction != null) {
 			validate(OnWalTransaction.class, target, type);
+			String source = source(OnWalTransaction.class, onTransaction.source(), target);
 			String id = id(onTransaction.id(), type, method);
 			WalTransactionListenerMethodAdapter adapter = new WalTransactionListenerMethodAdapter(
-					invoker(context, beanName, method, id), order(target), WalChangeFilter.of(onTransaction),
+					invoker(context, beanName, method, id, source), order(target), source,
+					WalChangeFilter.of(onTransaction),
 					condition(OnWalTransaction.class, onTransaction.condition(), target, context),
 					TransactionListenerParameters.of(target));
 			this.transactionListeners.add(adapter);
@@ -140,6 +163,17 @@ public class WalChangeListenerFactory implements EventListenerFactory, Ordered, 
 		}
 	}
 
+	private String source(Class<? extends Annotation> annotation, String declared, Method method) {
+		String source = WalSources.of(declared);
+		Set<String> known = this.sources;
+		if (!known.contains(source)) {
+			throw new InvalidListenerMethodException(annotation, method, "it names the source '" + source
+					+ "', but lode's sources are " + known, "Name one of " + known + " (or none, for the default: lode.*),"
+							+ " or configure the source under lode.sources." + source + ".*");
+		}
+		return source;
+	}
+
 	private String id(String declared, Class<?> type, Method method) {
 		String id = StringUtils.hasText(declared) ? declared
 				: ClassUtils.getUserClass(type).getSimpleName() + "." + method.getName();
@@ -168,18 +202,19 @@ public class WalChangeListenerFactory implements EventListenerFactory, Ordered, 
 		}
 	}
 
-	private ListenerInvoker invoker(ApplicationContext context, String beanName, Method method, String id) {
-		return new ListenerInvoker(context, beanName, method, id, observer(context),
+	private ListenerInvoker invoker(ApplicationContext context, String beanName, Method method, String id,
+			String source) {
+		return new ListenerInvoker(context, beanName, method, id, observer(context, source),
 				context.getBeanProvider(WalListenerObservations.class).getIfAvailable());
 	}
 
-	private WalListenerObserver observer(ApplicationContext context) {
-		WalListenerObserver result = this.observer;
+	private WalListenerObserver observer(ApplicationContext context, String source) {
+		List<WalListenerObserver> result = this.observers;
 		if (result == null) {
-			result = WalListenerObserver.of(context.getBeanProvider(WalListenerObserver.class).orderedStream().toList());
-			this.observer = result;
+			result = context.getBeanProvider(WalListenerObserver.class).orderedStream().toList();
+			this.observers = result;
 		}
-		return result;
+		return WalListenerObserver.of(result, source);
 	}
 
 	/** @return creates row binders on demand; {@code null} when Jackson is not on the class path */

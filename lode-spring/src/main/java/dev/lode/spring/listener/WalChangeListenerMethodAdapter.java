@@ -34,9 +34,12 @@ public class WalChangeListenerMethodAdapter implements GenericApplicationListene
 
 	private final ChangeListenerParameters parameters;
 
-	WalChangeListenerMethodAdapter(ListenerInvoker invoker, int order, WalChangeFilter filter,
+	private final String source;
+
+	WalChangeListenerMethodAdapter(ListenerInvoker invoker, int order, String source, WalChangeFilter filter,
 			@Nullable ListenerCondition condition, ChangeListenerParameters parameters) {
 		this.invoker = invoker;
+		this.source = source;
 		this.order = order;
 		this.filter = filter;
 		this.condition = condition;
@@ -61,6 +64,14 @@ public class WalChangeListenerMethodAdapter implements GenericApplicationListene
 	@Override
 	public int getOrder() {
 		return this.order;
+	}
+
+	/**
+	 * @return the name of the source whose changes this listener receives ({@code default} for {@code lode.*})
+	 * @since 0.4.0
+	 */
+	public String getSourceName() {
+		return this.source;
 	}
 
 	/** @return which changes this listener receives */
@@ -94,7 +105,8 @@ public class WalChangeListenerMethodAdapter implements GenericApplicationListene
 
 	@Override
 	public void onApplicationEvent(ApplicationEvent event) {
-		if (!(event instanceof WalChangeEvent walEvent) || !walEvent.isFor(this.invoker.id())
+		if (!(event instanceof WalChangeEvent walEvent) || !this.source.equals(walEvent.getSourceName())
+				|| !walEvent.isFor(this.invoker.id())
 				|| !this.filter.matches(walEvent.getChange())) {
 			return;
 		}
@@ -118,7 +130,7 @@ public class WalChangeListenerMethodAdapter implements GenericApplicationListene
 
 	@Override
 	public String toString() {
-		return "@OnWalChange listener '" + this.invoker.id() + "' " + this.filter
+		return "@OnWalChange listener '" + this.invoker.id() + "' " + WalSources.describe(this.source) + this.filter
 				+ ((this.condition != null) ? " if " + this.condition : "");
 	}
 

@@ -53,6 +53,28 @@ public interface WalListenerObserver {
 	}
 
 	/**
+	 * With several sources ({@code lode.sources.<name>}), each source's dispatcher and listeners report to what
+	 * this returns for the source's name, so that an observer that tells sources apart (lode's metrics tag them)
+	 * can return one of its own per source.
+	 * @param source the source's name ({@code default} for the one of {@code lode.*})
+	 * @return the observer of that source: this one, unless overridden
+	 * @since 0.4.0
+	 */
+	default WalListenerObserver forSource(String source) {
+		return this;
+	}
+
+	/**
+	 * @param observers the observers
+	 * @param source a source's name
+	 * @return one observer that calls each one's {@link #forSource} observer
+	 * @since 0.4.0
+	 */
+	static WalListenerObserver of(List<? extends WalListenerObserver> observers, String source) {
+		return of(observers.stream().map((observer) -> observer.forSource(source)).toList());
+	}
+
+	/**
 	 * @param observers the observers to call, in order
 	 * @return one observer that calls them all ({@link #NONE} for none)
 	 */

@@ -2,6 +2,7 @@ package dev.lode.spring.listener;
 
 import dev.lode.spring.annotation.OnWalTransaction;
 import dev.lode.spring.event.WalChangeEvent;
+import dev.lode.spring.event.WalDispatchEvent;
 import dev.lode.spring.event.WalTransactionEvent;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -32,9 +33,12 @@ public class WalTransactionListenerMethodAdapter implements GenericApplicationLi
 
 	private final TransactionListenerParameters parameters;
 
-	WalTransactionListenerMethodAdapter(ListenerInvoker invoker, int order, WalChangeFilter filter,
+	private final String source;
+
+	WalTransactionListenerMethodAdapter(ListenerInvoker invoker, int order, String source, WalChangeFilter filter,
 			@Nullable ListenerCondition condition, TransactionListenerParameters parameters) {
 		this.invoker = invoker;
+		this.source = source;
 		this.order = order;
 		this.filter = filter;
 		this.condition = condition;
@@ -60,6 +64,14 @@ public class WalTransactionListenerMethodAdapter implements GenericApplicationLi
 	@Override
 	public int getOrder() {
 		return this.order;
+	}
+
+	/**
+	 * @return the name of the source whose changes this listener receives ({@code default} for {@code lode.*})
+	 * @since 0.4.0
+	 */
+	public String getSourceName() {
+		return this.source;
 	}
 
 	/** @return which changes this listener collects */
@@ -93,6 +105,9 @@ public class WalTransactionListenerMethodAdapter implements GenericApplicationLi
 
 	@Override
 	public void onApplicationEvent(ApplicationEvent event) {
+		if (event instanceof WalDispatchEvent dispatchEvent && !this.source.equals(dispatchEvent.getSourceName())) {
+			return; // another source's
+		}
 		if (event instanceof WalChangeEvent changeEvent) {
 			collect(changeEvent);
 		}
@@ -128,7 +143,8 @@ public class WalTransactionListenerMethodAdapter implements GenericApplicationLi
 
 	@Override
 	public String toString() {
-		return "@OnWalTransaction listener '" + this.invoker.id() + "' " + this.filter
+		return "@OnWalTransaction listener '" + this.invoker.id() + "' " + WalSources.describe(this.source)
+				+ this.filter
 				+ ((this.condition != null) ? " if " + this.condition : "");
 	}
 

@@ -1,24 +1,19 @@
 package dev.lode.spring.boot.autoconfigure;
 
-import java.util.List;
-import java.util.function.Supplier;
-
-import dev.lode.core.WatchedTable;
-import dev.lode.core.decode.OutputFormat;
 import dev.lode.core.replication.ChangeHandler;
-import dev.lode.core.replication.PgConnector;
 import dev.lode.core.replication.ReplicationObserver;
 import dev.lode.core.replication.ReplicationSettings;
-import dev.lode.core.replication.ReplicationSetupException;
 import dev.lode.core.snapshot.SnapshotCoordinator;
-import dev.lode.spring.container.ContainerOptions;
+import dev.lode.spring.boot.autoconfigure.health.LodeHealthReport;
 import dev.lode.spring.container.LodeSnapshots;
+import dev.lode.spring.container.LodeSource;
+import dev.lode.spring.container.LodeSources;
 import dev.lode.spring.container.WalReplicationContainer;
-import dev.lode.spring.listener.ErrorHandlingChangeHandler;
 import dev.lode.spring.listener.WalChangeDispatcher;
 import dev.lode.spring.listener.WalChangeErrorHandler;
 import dev.lode.spring.listener.WalChangeListenerFactory;
 import dev.lode.spring.listener.WalListenerObserver;
+import dev.lode.spring.listener.WalSources;
 import dev.lode.spring.observation.WalListenerObservationConvention;
 import dev.lode.spring.observation.WalListenerObservations;
 import io.micrometer.observation.ObservationRegistry;
@@ -33,11 +28,12 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
-import org.springframework.util.backoff.BackOff;
 
 /**
  * Auto-configuration for lode: binds {@code lode.*}, registers the {@code @OnWalChange} listener
- * factory, the dispatcher, the error handler and the replication container.
+ * factory, the dispatcher, the error handler and the replication container of the default source, and
+ * {@link LodeSources} with the further sources of {@code lode.sources.<name>.*} (each with its own dispatcher,
+ * snapshots and container, owned by that registry).
  *
  * @since 0.1.0
  */
@@ -52,8 +48,10 @@ public class LodeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	static WalChangeListenerFactory walChangeListenerFactory() {
-		return new WalChangeListenerFactory();
+	static WalChangeListenerFactory walChangeListenerFactory(Environment environment) {
+		WalChangeListenerFactory factory = new WalChangeListenerFactory();
+		factory.setSourceNames(SourceProperties.names(environment));
+		return factory;
 	}
 
 	@Bean
@@ -66,13 +64,7 @@ public class LodeAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReplicationSettings lodeReplicationSettings(LodeProperties properties, LodeConnectionDetails connection) {
-		return ReplicationSettings.of(connection.getJdbcUrl(), connection.getUsername(), connection.getPassword())
-			.withSlotName(properties.getSlot().getName())
-			.withCreateSlot(properties.getSlot().isCreate())
-			.withStatusInterval(properties.getStatusInterval())
-			.withHeartbeatInterval(properties.getHeartbeat().getInterval())
-			.withBusyReadPause(properties.getBusyReadPause())
-			.withGuard(properties.getSlot().guard());
+		return SourceWiring.settings(properties, connection);
 	}
 
 	@Bean
@@ -104,24 +96,8 @@ public class LodeAutoConfiguration {
 	SnapshotCoordinator lodeSnapshotCoordinator(ReplicationSettings settings, ChangeHandler handler,
 			WalChangeErrorHandler errorHandler, WalChangeListenerFactory listenerFactory, LodeProperties properties,
 			ObjectProvider<ListenerTables> listenerTables) {
-		// lode's dispatcher applies the error handler itself (on the lane a change runs on)
-		ChangeHandler delegate = (handler instanceof WalChangeDispatcher) ? handler
-				: new ErrorHandlingChangeHandler(handler, errorHandler);
-		LodeProperties.Snapshot snapshot = properties.getSnapshot();
-		List<ListenerTables> configuredTables = listenerTables.orderedStream().toList();
-		Supplier<List<WatchedTable>> watched = () -> WatchedTables.of(listenerFactory, configuredTables);
-		Supplier<List<String>> initial = null;
-		if (snapshot.getMode() == LodeProperties.Snapshot.Mode.INITIAL) {
-			if (!settings.createSlot()) {
-				throw new ReplicationSetupException("lode.snapshot.mode=initial reads the tables when lode creates the"
-						+ " slot, but lode.slot.create=false: lode never creates it",
-						"Set lode.slot.create=true, or use lode.snapshot.tables (read once per slot, chunk by chunk"
-								+ " while streaming) instead of the initial mode");
-			}
-			initial = () -> InitialTables.of(snapshot.getTables(), watched.get());
-		}
-		return new SnapshotCoordinator(delegate, new PgConnector(settings), settings.slotName(),
-				snapshot.getChunkSize(), snapshot.getParallelism(), snapshot.getTables(), watched, initial);
+		return SourceWiring.snapshots(WalSources.DEFAULT, settings, handler, errorHandler, listenerFactory, properties,
+				listenerTables.orderedStream().toList());
 	}
 
 	@Bean
@@ -135,23 +111,23 @@ public class LodeAutoConfiguration {
 	WalReplicationContainer lodeReplicationContainer(ReplicationSettings settings, SnapshotCoordinator snapshots,
 			WalChangeListenerFactory listenerFactory, LodeProperties properties,
 			ObjectProvider<ReplicationObserver> observers, ObjectProvider<ListenerTables> listenerTables) {
-		LodeProperties.Reconnect reconnect = properties.getReconnect();
-		BackOff reconnectBackOff = backOff(reconnect,
-				(reconnect.getMaxAttempts() != null) ? reconnect.getMaxAttempts() : Long.MAX_VALUE);
-		ContainerOptions options = new ContainerOptions(properties.isAutoStartup(), properties.getShutdown().getTimeout(),
-				reconnectBackOff, properties.getSlot().getTakeoverInterval());
-		OutputFormat format = properties.outputFormat();
-		String publication = properties.getPgoutput().getPublication();
-		List<ListenerTables> configuredTables = listenerTables.orderedStream().toList();
-		return new WalReplicationContainer(
-				() -> settings.withTables(WatchedTables.of(listenerFactory, configuredTables)),
-				() -> format.create(WatchedTables.of(listenerFactory, configuredTables), publication,
-						settings.slotName()),
-				snapshots.handler(), options, observers.orderedStream().toList());
+		return SourceWiring.container(WalSources.DEFAULT, settings, snapshots, listenerFactory, properties,
+				observers.orderedStream().toList(), listenerTables.orderedStream().toList());
 	}
 
-	private static BackOff backOff(LodeProperties.BackOffSettings settings, long maxAttempts) {
-		return LodeErrorHandlers.backOff(settings, maxAttempts);
+	@Bean
+	@ConditionalOnMissingBean
+	LodeSources lodeSources(WalReplicationContainer container, ObjectProvider<LodeSnapshots> snapshots,
+			ReplicationSettings settings, LodeProperties properties, Environment environment,
+			ApplicationEventPublisher publisher, WalChangeListenerFactory listenerFactory,
+			ObjectProvider<WalListenerObserver> listenerObservers, ObjectProvider<ReplicationObserver> replicationObservers,
+			ObjectProvider<ListenerTables> listenerTables, ObjectProvider<JdbcConnectionFallback> jdbcConnectionFallback) {
+		LodeSource defaultSource = new LodeSource(WalSources.DEFAULT, settings.slotName(), container, snapshots.getIfAvailable(),
+				LodeHealthReport.describe(properties.outputFormat()));
+		SourceFactory factory = new SourceFactory(environment, publisher, listenerFactory,
+				listenerObservers.orderedStream().toList(), replicationObservers.orderedStream().toList(),
+				listenerTables.orderedStream().toList(), jdbcConnectionFallback);
+		return factory.sources(defaultSource, settings, properties.getSources().keySet());
 	}
 
 }

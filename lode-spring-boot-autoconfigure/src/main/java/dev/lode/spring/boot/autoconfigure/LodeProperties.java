@@ -2,7 +2,9 @@ package dev.lode.spring.boot.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.lode.core.replication.OnSlotLoss;
@@ -93,6 +95,14 @@ public class LodeProperties implements Validator {
 	private final Observation observation = new Observation();
 
 	private final Snapshot snapshot = new Snapshot();
+
+	/**
+	 * Further sources by name, each a database connection and a slot of its own with its own container, health and
+	 * metrics; listeners choose one with @OnWalChange(source = "<name>"). A source takes the settings of lode.* that
+	 * it does not set itself, except the slot's name (default lode_<name>), the publication and the snapshot's mode
+	 * and tables.
+	 */
+	private final Map<String, LodeProperties> sources = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -204,6 +214,10 @@ public class LodeProperties implements Validator {
 		return this.snapshot;
 	}
 
+	public Map<String, LodeProperties> getSources() {
+		return this.sources;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return LodeProperties.class.isAssignableFrom(type);
@@ -212,6 +226,10 @@ public class LodeProperties implements Validator {
 	@Override
 	public void validate(Object target, Errors errors) {
 		LodeProperties properties = (LodeProperties) target;
+		if (properties.getSources().containsKey(dev.lode.spring.listener.WalSources.DEFAULT)) {
+			errors.rejectValue("sources", "lode.sources",
+					"'default' is the name of the source of lode.*: give the source another name");
+		}
 		if (properties.getSnapshot().getChunkSize() < 1) {
 			errors.rejectValue("snapshot.chunkSize", "lode.snapshot.chunk-size",
 					"lode.snapshot.chunk-size must be at least 1");

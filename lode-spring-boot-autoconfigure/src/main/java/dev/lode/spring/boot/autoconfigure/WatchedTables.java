@@ -13,7 +13,7 @@ import dev.lode.spring.listener.WalChangeListenerMethodAdapter;
 import dev.lode.spring.listener.WalTransactionListenerMethodAdapter;
 
 /**
- * Derives the tables lode must stream from the registered {@code @OnWalChange} listeners (and, for listeners
+ * Derives the tables a source must stream from its {@code @OnWalChange} listeners (and, for listeners
  * whose tables come from configuration, from their {@link ListenerTables}).
  */
 final class WatchedTables {
@@ -21,14 +21,20 @@ final class WatchedTables {
 	private WatchedTables() {
 	}
 
-	static List<WatchedTable> of(WalChangeListenerFactory factory, List<ListenerTables> configured) {
+	static List<WatchedTable> of(WalChangeListenerFactory factory, List<ListenerTables> configured, String source) {
 		Map<String, ListenerTables> byId = configured.stream()
 			.collect(Collectors.toMap(ListenerTables::listenerId, Function.identity(), (first, second) -> first));
 		List<WatchedTable> tables = new ArrayList<>();
 		for (WalChangeListenerMethodAdapter listener : factory.getListeners()) {
+			if (!listener.getSourceName().equals(source)) {
+				continue;
+			}
 			add(tables, listener.getListenerId(), listener.getFilter(), byId);
 		}
 		for (WalTransactionListenerMethodAdapter listener : factory.getTransactionListeners()) {
+			if (!listener.getSourceName().equals(source)) {
+				continue;
+			}
 			add(tables, listener.getListenerId(), listener.getFilter(), byId);
 		}
 		return tables;

@@ -28,6 +28,11 @@ public final class BootLine {
 		return indicator.health().getStatus().getCode();
 	}
 
+	/** @return the indicator of the composite health contributor (lodeSources) of that name, or {@code null} */
+	public static LodeHealthIndicator child(Object composite, String name) {
+		return (LodeHealthIndicator) ((org.springframework.boot.actuate.health.CompositeHealthContributor) composite).getContributor(name);
+	}
+
 	/** @return the indicator's details */
 	public static Map<String, Object> details(LodeHealthIndicator indicator) {
 		Health health = indicator.health();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lode.core.snapshot.SnapshotProgress;
 
 import dev.lode.spring.boot.autoconfigure.health.LodePositions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the {@code lode} endpoint reports: one section per concern, so that later sections (changes in
@@ -22,11 +23,29 @@ import dev.lode.spring.boot.autoconfigure.health.LodePositions;
  * @param stream where the stream comes from and its last gap ({@code server}: system identifier and timeline;
  * {@code confirmLimit}: the furthest position lode may confirm to the slot; {@code lastGap}: the last gap lode found,
  * in this process or, as recorded, in an earlier one)
+ * @param sources the names of all sources, the default first, when there are several ({@code lode.sources.<name>});
+ * {@code null} (left out) otherwise
  * @since 0.1.0
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LodeDescriptor(String slot, String plugin, String state, LodePositions positions,
 		InFlightDescriptor inFlight, List<SnapshotProgress> snapshots, List<ListenerDescriptor> listeners,
-		Map<String, Object> stream) {
+		Map<String, Object> stream, @Nullable List<String> sources) {
+
+	/**
+	 * A source's description without the names of the sources.
+	 * @param slot the replication slot's name
+	 * @param plugin the output plugin and format
+	 * @param state the container's state
+	 * @param positions the positions
+	 * @param inFlight the work in flight
+	 * @param snapshots the running snapshots
+	 * @param listeners the listeners
+	 * @param stream the stream's origin and last gap
+	 */
+	public LodeDescriptor(String slot, String plugin, String state, LodePositions positions, InFlightDescriptor inFlight,
+			List<SnapshotProgress> snapshots, List<ListenerDescriptor> listeners, Map<String, Object> stream) {
+		this(slot, plugin, state, positions, inFlight, snapshots, listeners, stream, null);
+	}
 
 }

@@ -5,8 +5,11 @@ import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import dev.lode.spring.boot.autoconfigure.LodeProperties;
 import dev.lode.spring.boot.autoconfigure.health.LodeHealthReport;
 import dev.lode.spring.container.LodeSnapshots;
+import dev.lode.spring.container.LodeSource;
+import dev.lode.spring.container.LodeSources;
 import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.listener.WalChangeListenerFactory;
+import dev.lode.spring.listener.WalSources;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -32,9 +35,11 @@ public class LodeEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
 	LodeEndpoint lodeEndpoint(WalReplicationContainer container, WalChangeListenerFactory listenerFactory,
-			ReplicationSettings settings, LodeProperties properties, ObjectProvider<LodeSnapshots> snapshots) {
-		return new LodeEndpoint(container, listenerFactory, settings,
-				LodeHealthReport.describe(properties.outputFormat()), snapshots.getIfAvailable());
+			ReplicationSettings settings, LodeProperties properties, ObjectProvider<LodeSnapshots> snapshots,
+			ObjectProvider<LodeSources> sources) {
+		return new LodeEndpoint(new LodeSource(WalSources.DEFAULT, settings.slotName(), container,
+				snapshots.getIfAvailable(), LodeHealthReport.describe(properties.outputFormat())), listenerFactory,
+				sources.getIfAvailable());
 	}
 
 	@Bean

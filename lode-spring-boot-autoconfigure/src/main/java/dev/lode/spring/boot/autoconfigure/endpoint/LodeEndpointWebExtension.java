@@ -53,8 +53,28 @@ public class LodeEndpointWebExtension {
 	@SuppressWarnings("deprecation") // Boot 3.5 knows a parameter is optional only by Spring's own @Nullable
 	public WebEndpointResponse<Object> operate(@Selector String operation,
 			@org.springframework.lang.Nullable @Nullable String tables) {
+		return answer(operation, () -> this.endpoint.operate(operation, tables));
+	}
+
+	/**
+	 * {@link LodeEndpoint#operate(String, String, String)} over HTTP ({@code POST /actuator/lode/{source}/{operation}}).
+	 * @param source the source's name
+	 * @param operation {@code pause}, {@code resume} or {@code snapshot}
+	 * @param tables the tables of a snapshot, comma-separated
+	 * @return 200 with the source's state afterwards or the started snapshot; 400 (an unknown source among
+	 * others), 409 or 503 with the message
+	 * @since 0.4.0
+	 */
+	@WriteOperation
+	@SuppressWarnings("deprecation") // Boot 3.5 knows a parameter is optional only by Spring's own @Nullable
+	public WebEndpointResponse<Object> operate(@Selector String source, @Selector String operation,
+			@org.springframework.lang.Nullable @Nullable String tables) {
+		return answer(source + "/" + operation, () -> this.endpoint.operate(source, operation, tables));
+	}
+
+	private static WebEndpointResponse<Object> answer(String operation, java.util.function.Supplier<Object> call) {
 		try {
-			return new WebEndpointResponse<>(this.endpoint.operate(operation, tables), WebEndpointResponse.STATUS_OK);
+			return new WebEndpointResponse<>(call.get(), WebEndpointResponse.STATUS_OK);
 		}
 		catch (IllegalArgumentException ex) {
 			return refuse(operation, 400, "Bad Request", ex);

@@ -1,6 +1,7 @@
 package dev.lode.spring.boot.autoconfigure.metrics;
 
 import dev.lode.spring.container.LodeSnapshots;
+import dev.lode.spring.container.LodeSources;
 import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +18,8 @@ import org.springframework.context.annotation.Bean;
  * {@link dev.lode.spring.listener.WalListenerObserver}) and {@code lode.transactions},
  * {@code lode.replication.lag}, {@code lode.reconnects} (through {@link LodeReplicationMetrics}, a
  * {@link dev.lode.core.replication.ReplicationObserver}), and the in-flight gauges of
- * {@link LodeDispatchMetrics}.
+ * {@link LodeDispatchMetrics}; every meter is tagged with its {@code source} ({@code default} for {@code lode.*},
+ * the gauges of the further sources through {@link LodeSourcesMetrics}).
  *
  * @since 0.1.0
  */
@@ -54,6 +56,13 @@ public class LodeMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	LodeDispatchMetrics lodeDispatchMetrics(WalReplicationContainer container) {
 		return new LodeDispatchMetrics(container);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(LodeSources.class)
+	LodeSourcesMetrics lodeSourcesMetrics(LodeSources sources) {
+		return new LodeSourcesMetrics(sources);
 	}
 
 }

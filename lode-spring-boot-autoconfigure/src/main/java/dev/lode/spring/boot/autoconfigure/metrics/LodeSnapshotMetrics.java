@@ -3,6 +3,7 @@ package dev.lode.spring.boot.autoconfigure.metrics;
 import dev.lode.core.snapshot.SnapshotListener;
 import dev.lode.core.snapshot.SnapshotProgress;
 import dev.lode.spring.container.LodeSnapshots;
+import dev.lode.spring.listener.WalSources;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,17 +19,30 @@ public class LodeSnapshotMetrics implements MeterBinder {
 
 	private final LodeSnapshots snapshots;
 
+	private final String source;
+
 	/**
 	 * @param snapshots the snapshots to measure
 	 */
 	public LodeSnapshotMetrics(LodeSnapshots snapshots) {
+		this(snapshots, WalSources.DEFAULT);
+	}
+
+	/**
+	 * @param snapshots the snapshots to measure
+	 * @param source their source's name (the tag {@code source})
+	 * @since 0.4.0
+	 */
+	public LodeSnapshotMetrics(LodeSnapshots snapshots, String source) {
 		this.snapshots = snapshots;
+		this.source = source;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		Gauge.builder("lode.snapshot.remaining.rows", this.snapshots, LodeSnapshotMetrics::remaining)
 			.description("Estimated rows the running snapshots have still to read")
+			.tag("source", this.source)
 			.register(registry);
 		this.snapshots.getCoordinator().addListener(new SnapshotListener() {
 
@@ -36,6 +50,7 @@ public class LodeSnapshotMetrics implements MeterBinder {
 			public void chunkDelivered(SnapshotProgress progress, int rows) {
 				Counter.builder("lode.snapshot.rows")
 					.description("Rows snapshots delivered")
+					.tag("source", LodeSnapshotMetrics.this.source)
 					.tag("table", progress.table())
 					.register(registry)
 					.increment(rows);
