@@ -11,6 +11,13 @@ import dev.lode.spring.boot.autoconfigure.ListenerTables;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import dev.lode.spring.boot.autoconfigure.LodeErrorHandlers;
 import dev.lode.spring.boot.autoconfigure.LodeProperties;
+import dev.lode.kafka.DefaultRelayRecordMapper;
+import dev.lode.kafka.KafkaChangeRelay;
+import dev.lode.kafka.OutboxFormat;
+import dev.lode.kafka.RelayFailuresNeverSkipped;
+import dev.lode.kafka.RelayProducerSettings;
+import dev.lode.kafka.RelayRecordMapper;
+import dev.lode.kafka.RelayedTables;
 import dev.lode.spring.listener.WalChangeErrorHandler;
 import org.postgresql.replication.PGReplicationStream;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,7 +32,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 
 /**
- * Auto-configuration of the Kafka relay ({@code lode.relay.kafka.enabled=true}, spring-kafka on the class path):
+ * Auto-configuration of the Kafka relay ({@code lode.relay.kafka.enabled=true}, spring-kafka and {@code lode-kafka}
+ * on the class path):
  * the {@link KafkaChangeRelay} listener over a copy of the application's producer factory (Spring Boot's from
  * {@code spring.kafka.*}, or the one of the application's {@code KafkaTemplate}), its {@link RelayRecordMapper},
  * the tables lode streams for it, and an error handler that never skips a relay failure.
@@ -37,7 +45,7 @@ import org.springframework.kafka.core.ProducerFactory;
 @AutoConfiguration(before = LodeAutoConfiguration.class,
 		afterName = { "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
 				"org.springframework.boot.autoconfigure.kafka.KafkaAutoConfiguration" })
-@ConditionalOnClass({ KafkaTemplate.class, PGReplicationStream.class })
+@ConditionalOnClass({ KafkaTemplate.class, KafkaChangeRelay.class, PGReplicationStream.class })
 @ConditionalOnProperty(name = "lode.enabled", havingValue = "true", matchIfMissing = true)
 @ConditionalOnBooleanProperty("lode.relay.kafka.enabled")
 @EnableConfigurationProperties({ KafkaRelayProperties.class, LodeProperties.class })
@@ -46,7 +54,11 @@ public class LodeKafkaRelayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RelayRecordMapper lodeRelayRecordMapper(KafkaRelayProperties relay, LodeProperties lode) {
-		return new DefaultRelayRecordMapper(relay, lode.getSlot().getName());
+		KafkaRelayProperties.Outbox outbox = relay.getOutbox();
+		return new DefaultRelayRecordMapper(relay.getTopicPrefix(), relay.getTopics(), lode.getSlot().getName(),
+				RelayedTables.of(outbox.getTables()), new OutboxFormat(outbox.getTopicPrefix(),
+						outbox.getAggregateTypeColumn(), outbox.getAggregateIdColumn(), outbox.getTypeColumn(),
+						outbox.getPayloadColumn()));
 	}
 
 	@Bean
@@ -64,9 +76,10 @@ public class LodeKafkaRelayAutoConfiguration {
 					+ " (spring-boot-starter-kafka on Boot 4, spring-kafka on Boot 3) and spring.kafka.bootstrap-servers");
 		}
 		Map<String, Object> overrides = RelayProducerSettings.overrides(configuration(factory), relay.getProducer());
-		KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>((ProducerFactory<byte[], byte[]>) factory,
-				overrides);
-		return new KafkaChangeRelay(template, mapper, relay);
+		ProducerFactory<byte[], byte[]> copy = ((ProducerFactory<byte[], byte[]>) factory)
+			.copyWithConfigurationOverride(overrides);
+		return new KafkaChangeRelay(copy, mapper, RelayedTables.of(relay.getTables()),
+				RelayedTables.of(relay.getOutbox().getTables()));
 	}
 
 	@Bean

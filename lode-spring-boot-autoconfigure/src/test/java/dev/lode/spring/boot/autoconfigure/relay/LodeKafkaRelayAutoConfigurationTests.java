@@ -5,6 +5,11 @@ import java.util.Map;
 
 import dev.lode.core.ChangeKind;
 import dev.lode.core.WatchedTable;
+import dev.lode.kafka.DefaultRelayRecordMapper;
+import dev.lode.kafka.KafkaChangeRelay;
+import dev.lode.kafka.RelayFailuresNeverSkipped;
+import dev.lode.kafka.RelayProducerSettings;
+import dev.lode.kafka.RelayedTables;
 import dev.lode.spring.boot.autoconfigure.BootLine;
 import dev.lode.spring.boot.autoconfigure.ListenerTables;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;

@@ -5,6 +5,6 @@
  * @since 0.2.0
  */
 @NullMarked
-package dev.lode.spring.boot.autoconfigure.relay;
+package dev.lode.kafka;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,4 @@
-package dev.lode.spring.boot.autoconfigure.relay;
+package dev.lode.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;

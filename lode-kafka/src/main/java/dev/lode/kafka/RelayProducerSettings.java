@@ -1,4 +1,4 @@
-package dev.lode.spring.boot.autoconfigure.relay;
+package dev.lode.kafka;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,9 +18,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * @since 0.2.0
  */
-final class RelayProducerSettings {
+public final class RelayProducerSettings {
 
-	static final Map<String, Object> DEFAULTS = Map.of(ProducerConfig.ACKS_CONFIG, "all",
+	/** The relay's defaults, where the application's configuration does not set the same key. */
+	public static final Map<String, Object> DEFAULTS = Map.of(ProducerConfig.ACKS_CONFIG, "all",
 			ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
 			String.valueOf(Integer.MAX_VALUE));
 
@@ -32,7 +33,7 @@ final class RelayProducerSettings {
 	 * @param relay {@code lode.relay.kafka.producer.*}
 	 * @return the settings to override in a copy of that factory
 	 */
-	static Map<String, Object> overrides(Map<String, Object> application, Map<String, String> relay) {
+	public static Map<String, Object> overrides(Map<String, Object> application, Map<String, String> relay) {
 		Map<String, Object> overrides = new LinkedHashMap<>();
 		DEFAULTS.forEach((key, value) -> {
 			if (!application.containsKey(key)) {
