@@ -1,11 +1,19 @@
 package dev.lode.kafka;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import dev.lode.core.ChangeKind;
+import dev.lode.core.TransactionInfo;
 import dev.lode.core.WalChange;
+import dev.lode.core.replication.ReplicationObserver;
 import dev.lode.spring.annotation.OnWalChange;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.ProducerFactory;
@@ -25,9 +33,14 @@ import org.springframework.kafka.core.ProducerFactory;
  * record larger than the broker accepts, authorisation) fails the listener, and every later record; lode's error
  * handler redelivers and then stops streaming; it never skips a relay failure ({@link RelayFailuresNeverSkipped}).
  *
+ * <p>{@linkplain #exactlyOnce Exactly once}, each PostgreSQL transaction's records and the position they reach go to
+ * Kafka in one Kafka transaction ({@link TransactionalSender}); the relay learns that a transaction's changes are
+ * all there from lode's commit ({@link ReplicationObserver#transactionCompleted}), so it must be registered as an
+ * observer of the container (Spring Boot does that for every {@code ReplicationObserver} bean).
+ *
  * @since 0.2.0 (in {@code dev.lode.kafka} since 0.4.0)
  */
-public class KafkaChangeRelay implements DisposableBean {
+public class KafkaChangeRelay implements ReplicationObserver, DisposableBean {
 
 	/** The listener id of the relay (in logs, errors, metrics). */
 	public static final String LISTENER_ID = "lode.relay.kafka";
@@ -40,7 +53,9 @@ public class KafkaChangeRelay implements DisposableBean {
 
 	private final RelayedTables outboxTables;
 
-	private final RecordSender sender;
+	private final RelaySender sender;
+
+	private final boolean exactlyOnce;
 
 	/**
 	 * @param producers the relay's producer factory (byte array serializers; the relay creates one producer of it
@@ -52,11 +67,49 @@ public class KafkaChangeRelay implements DisposableBean {
 	 */
 	public KafkaChangeRelay(ProducerFactory<byte[], byte[]> producers, RelayRecordMapper mapper, RelayedTables tables,
 			RelayedTables outboxTables) {
+		this(producers, mapper, tables, outboxTables, null);
+	}
+
+	private KafkaChangeRelay(ProducerFactory<byte[], byte[]> producers, RelayRecordMapper mapper, RelayedTables tables,
+			RelayedTables outboxTables, @Nullable ExactlyOnce exactlyOnce) {
 		this.producers = producers;
 		this.mapper = mapper;
 		this.tables = tables;
 		this.outboxTables = outboxTables;
-		this.sender = new RecordSender(producers::createProducer, "lode-relay-sender");
+		this.exactlyOnce = exactlyOnce != null;
+		this.sender = (exactlyOnce != null)
+				? new TransactionalSender(() -> transactionalProducer(producers, exactlyOnce),
+						new RelayPositions(exactlyOnce.positionTopic(), exactlyOnce.slot(),
+								producers.getConfigurationProperties()),
+						"lode-relay-sender")
+				: new RecordSender(producers::createProducer, "lode-relay-sender");
+	}
+
+	/**
+	 * A relay that sends exactly once: each PostgreSQL transaction's records and the position they reach in one Kafka
+	 * transaction; at start, what Kafka already has is acknowledged without being sent again. Needs one lane
+	 * ({@code lode.listener.concurrency=1}) and relays no snapshot rows.
+	 * @param producers the relay's producer factory (its configuration makes the transactional producer)
+	 * @param mapper makes the records
+	 * @param tables the tables whose changes to relay
+	 * @param outboxTables the outbox tables (their INSERTs)
+	 * @param settings the {@code transactional.id} and the position topic
+	 * @return the relay
+	 * @since 0.4.0
+	 */
+	public static KafkaChangeRelay exactlyOnce(ProducerFactory<byte[], byte[]> producers, RelayRecordMapper mapper,
+			RelayedTables tables, RelayedTables outboxTables, ExactlyOnce settings) {
+		return new KafkaChangeRelay(producers, mapper, tables, outboxTables, settings);
+	}
+
+	private static Producer<byte[], byte[]> transactionalProducer(ProducerFactory<byte[], byte[]> producers,
+			ExactlyOnce settings) {
+		Map<String, Object> configuration = new HashMap<>(producers.getConfigurationProperties());
+		configuration.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
+		configuration.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+		// a broker outage longer than the default minute would abort the open transaction (the relay starts over then)
+		configuration.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 900_000);
+		return new KafkaProducer<>(configuration, new ByteArraySerializer(), new ByteArraySerializer());
 	}
 
 	/**
@@ -64,16 +117,31 @@ public class KafkaChangeRelay implements DisposableBean {
 	 * @param change the change
 	 * @return completes when the broker acknowledged the record; {@code null} when nothing is sent
 	 */
-	@OnWalChange(id = LISTENER_ID)
+	@OnWalChange(id = LISTENER_ID, pipelined = true)
 	public @Nullable CompletableFuture<?> relay(WalChange change) {
 		if (!this.outboxTables.matches(change) && !this.tables.matches(change)) {
 			return null;
+		}
+		if (this.exactlyOnce && change.kind() == ChangeKind.SNAPSHOT) {
+			throw new IllegalStateException("The exactly-once Kafka relay does not relay snapshot rows (of "
+					+ change.qualifiedTable() + "): snapshot with lode.relay.kafka.exactly-once=false");
 		}
 		ProducerRecord<byte[], byte[]> record = this.mapper.toRecord(change);
 		if (record == null) {
 			return null;
 		}
-		return this.sender.send(record, new Described(change));
+		return this.sender.send(record, change);
+	}
+
+	/** lode read a transaction's commit: with exactly once, its records may now be committed to Kafka. */
+	@Override
+	public void transactionCompleted(TransactionInfo transaction, int changes) {
+		this.sender.transactionEnded(transaction.commitLsn());
+	}
+
+	/** @return whether the relay sends exactly once */
+	public boolean isExactlyOnce() {
+		return this.exactlyOnce;
 	}
 
 	/**
@@ -100,16 +168,6 @@ public class KafkaChangeRelay implements DisposableBean {
 		if (this.producers instanceof DisposableBean factory) {
 			factory.destroy(); // the relay's copy of the application's producer factory
 		}
-	}
-
-	/** A change as log lines name it (kind, table, position; never values), made only when a line is written. */
-	private record Described(WalChange change) {
-
-		@Override
-		public String toString() {
-			return this.change.kind() + " " + this.change.qualifiedTable() + " at " + this.change.lsn();
-		}
-
 	}
 
 }

@@ -53,6 +53,23 @@ public class KafkaRelayProperties {
 	 */
 	private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
 
+	/**
+	 * Whether to send exactly once: each PostgreSQL transaction's records and the position they reach (on
+	 * position-topic, keyed by the slot) in one Kafka transaction, and at start nothing Kafka already has; read_committed
+	 * consumers then see every change once. Needs lode.listener.concurrency=1 and no snapshots.
+	 */
+	private boolean exactlyOnce;
+
+	/**
+	 * The exactly-once relay's transactional.id; default lode-relay-<slot>.
+	 */
+	private @org.jspecify.annotations.Nullable String transactionalId;
+
+	/**
+	 * The exactly-once relay's position topic (compacted, one partition, created when missing), keyed by the slot.
+	 */
+	private String positionTopic = "lode.relay.positions";
+
 	private final Outbox outbox = new Outbox();
 
 	public boolean isEnabled() {
@@ -101,6 +118,30 @@ public class KafkaRelayProperties {
 
 	public void setStallTimeout(Duration stallTimeout) {
 		this.stallTimeout = stallTimeout;
+	}
+
+	public boolean isExactlyOnce() {
+		return this.exactlyOnce;
+	}
+
+	public void setExactlyOnce(boolean exactlyOnce) {
+		this.exactlyOnce = exactlyOnce;
+	}
+
+	public @org.jspecify.annotations.Nullable String getTransactionalId() {
+		return this.transactionalId;
+	}
+
+	public void setTransactionalId(@org.jspecify.annotations.Nullable String transactionalId) {
+		this.transactionalId = transactionalId;
+	}
+
+	public String getPositionTopic() {
+		return this.positionTopic;
+	}
+
+	public void setPositionTopic(String positionTopic) {
+		this.positionTopic = positionTopic;
 	}
 
 	public Outbox getOutbox() {

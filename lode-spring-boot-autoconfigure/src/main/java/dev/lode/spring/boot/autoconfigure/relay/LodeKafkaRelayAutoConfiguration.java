@@ -12,6 +12,7 @@ import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import dev.lode.spring.boot.autoconfigure.LodeErrorHandlers;
 import dev.lode.spring.boot.autoconfigure.LodeProperties;
 import dev.lode.kafka.DefaultRelayRecordMapper;
+import dev.lode.kafka.ExactlyOnce;
 import dev.lode.kafka.KafkaChangeRelay;
 import dev.lode.kafka.OutboxFormat;
 import dev.lode.kafka.RelayFailuresNeverSkipped;
@@ -66,7 +67,7 @@ public class LodeKafkaRelayAutoConfiguration {
 	@SuppressWarnings("unchecked")
 	KafkaChangeRelay lodeKafkaRelay(ObjectProvider<KafkaTemplate<?, ?>> templates,
 			ObjectProvider<ProducerFactory<?, ?>> producerFactories, RelayRecordMapper mapper,
-			KafkaRelayProperties relay) {
+			KafkaRelayProperties relay, LodeProperties lode) {
 		KafkaTemplate<?, ?> application = templates.getIfUnique();
 		ProducerFactory<?, ?> factory = (application != null) ? application.getProducerFactory()
 				: producerFactories.getIfUnique();
@@ -78,8 +79,32 @@ public class LodeKafkaRelayAutoConfiguration {
 		Map<String, Object> overrides = RelayProducerSettings.overrides(configuration(factory), relay.getProducer());
 		ProducerFactory<byte[], byte[]> copy = ((ProducerFactory<byte[], byte[]>) factory)
 			.copyWithConfigurationOverride(overrides);
-		return new KafkaChangeRelay(copy, mapper, RelayedTables.of(relay.getTables()),
-				RelayedTables.of(relay.getOutbox().getTables()));
+		RelayedTables tables = RelayedTables.of(relay.getTables());
+		RelayedTables outbox = RelayedTables.of(relay.getOutbox().getTables());
+		if (!relay.isExactlyOnce()) {
+			return new KafkaChangeRelay(copy, mapper, tables, outbox);
+		}
+		checkExactlyOnce(lode);
+		String slot = lode.getSlot().getName();
+		ExactlyOnce defaults = ExactlyOnce.defaults(slot);
+		String transactionalId = (relay.getTransactionalId() != null) ? relay.getTransactionalId()
+				: defaults.transactionalId();
+		return KafkaChangeRelay.exactlyOnce(copy, mapper, tables, outbox,
+				new ExactlyOnce(transactionalId, relay.getPositionTopic(), slot));
+	}
+
+	/** The exactly-once relay learns a transaction is complete from its commit: its changes must come before. */
+	private static void checkExactlyOnce(LodeProperties lode) {
+		if (lode.getListener().getConcurrency() > 1) {
+			throw new IllegalStateException("lode.relay.kafka.exactly-once=true needs lode.listener.concurrency=1 (it is "
+					+ lode.getListener().getConcurrency() + "): the relay writes each transaction's records in one"
+					+ " Kafka transaction once the transaction's commit arrived, after all its changes");
+		}
+		if (lode.getSnapshot().getMode() != LodeProperties.Snapshot.Mode.NEVER
+				|| !lode.getSnapshot().getTables().isEmpty()) {
+			throw new IllegalStateException("lode.relay.kafka.exactly-once=true does not relay snapshots: remove"
+					+ " lode.snapshot.mode and lode.snapshot.tables, or relay at least once");
+		}
 	}
 
 	@Bean
