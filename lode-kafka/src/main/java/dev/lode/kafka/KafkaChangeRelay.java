@@ -139,6 +139,12 @@ public class KafkaChangeRelay implements ReplicationObserver, DisposableBean {
 		this.sender.transactionEnded(transaction.commitLsn());
 	}
 
+	/** lode started streaming (also after a reconnect): the transaction it was in comes again from its start. */
+	@Override
+	public void streamingStarted(String slot, dev.lode.core.Lsn confirmedLsn) {
+		this.sender.streamStarted();
+	}
+
 	/** @return whether the relay sends exactly once */
 	public boolean isExactlyOnce() {
 		return this.exactlyOnce;

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
-import dev.lode.core.Lsn;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -25,8 +24,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The exactly-once relay's position in Kafka: a compacted topic of one partition (created when missing), keyed by
- * the slot, whose value is the commit LSN of the last PostgreSQL transaction Kafka has in full. Written in the same
- * Kafka transaction as that transaction's records; read with {@code read_committed}, after the producer fenced what
+ * the slot, whose value is the {@link RelayPosition} Kafka has. Written in the same Kafka transaction as the records
+ * it counts; read with {@code read_committed}, after the producer fenced what
  * an earlier process left open.
  *
  * @since 0.4.0
@@ -51,12 +50,12 @@ final class RelayPositions {
 	}
 
 	/** @return the record that says Kafka has every transaction up to the position */
-	ProducerRecord<byte[], byte[]> record(Lsn position) {
-		return new ProducerRecord<>(this.topic, 0, this.key, position.toString().getBytes(StandardCharsets.UTF_8));
+	ProducerRecord<byte[], byte[]> record(RelayPosition position) {
+		return new ProducerRecord<>(this.topic, 0, this.key, position.text().getBytes(StandardCharsets.UTF_8));
 	}
 
 	/** @return the position Kafka has for the slot, {@code null} when none (creates the topic when missing) */
-	@Nullable Lsn read() {
+	@Nullable RelayPosition read() {
 		createIfMissing();
 		Map<String, Object> configuration = only(ConsumerConfig.configNames());
 		configuration.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -69,11 +68,11 @@ final class RelayPositions {
 			consumer.assign(List.of(partition));
 			consumer.seekToBeginning(List.of(partition));
 			long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(30)).get(partition);
-			Lsn position = null;
+			RelayPosition position = null;
 			while (consumer.position(partition, Duration.ofSeconds(30)) < end) {
 				for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
 					if (record.key() != null && java.util.Arrays.equals(record.key(), this.key) && record.value() != null) {
-						position = Lsn.parse(new String(record.value(), StandardCharsets.UTF_8));
+						position = RelayPosition.parse(new String(record.value(), StandardCharsets.UTF_8));
 					}
 				}
 			}

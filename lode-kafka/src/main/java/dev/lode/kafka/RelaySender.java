@@ -29,6 +29,10 @@ interface RelaySender extends AutoCloseable {
 	default void transactionEnded(Lsn commitLsn) {
 	}
 
+	/** lode started streaming (also after a reconnect): what comes next starts at a transaction's beginning. */
+	default void streamStarted() {
+	}
+
 	/** @return the sender's state as of now */
 	KafkaRelayStatus status();
 

@@ -8,7 +8,6 @@ import java.util.function.Supplier;
 
 import dev.lode.core.Lsn;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
@@ -20,21 +19,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exactly once: writes whole PostgreSQL transactions and the position they reach in Kafka transactions. The records
- * of one or more complete PostgreSQL transactions, in commit order, and a record of the last one's commit LSN on the
- * relay's position topic (keyed by the slot) are committed together; a record is acknowledged to lode when its Kafka
- * transaction committed. Before it sends anything, the sender fences and aborts what an earlier process with the same
- * {@code transactional.id} left open and reads the position Kafka has: changes of transactions that committed at or
- * before it are acknowledged without being sent again, so a {@code read_committed} consumer sees each change once,
+ * Exactly once: writes the relay's records and the position they reach ({@link RelayPosition}: a transaction's
+ * commit LSN and how many of its records) in Kafka transactions, a record of the position on the relay's position
+ * topic (keyed by the slot) committed with the records it counts; a record is acknowledged to lode when its Kafka
+ * transaction committed. A Kafka transaction holds whole PostgreSQL transactions, one or more in commit order, unless
+ * one does not end while its records wait (larger than lode's {@code max-in-flight}, or slow to stream): then it
+ * commits what it has of it, and the position says how much. Before it sends anything, the sender fences and aborts
+ * what an earlier process with the same {@code transactional.id} left open and reads the position Kafka has: records
+ * it covers are acknowledged without being sent again, so a {@code read_committed} consumer sees each change once,
  * through crashes of the application and restarts of the broker.
  *
  * <p>Failures: a record Kafka refuses for good (too large, not authorised) fails it and every later one (lode
  * stops); anything else (the broker unreachable, a transaction the broker aborted, a fenced epoch) makes the sender
- * start over with a new producer: it aborts what it had sent in the open transaction, reads the position again and
- * sends the open transaction's records again, every 0.1-5 s, until Kafka takes them. lode waits meanwhile.
+ * start over with a new producer, which aborts the open transaction: it reads the position again and sends the open
+ * transaction's records again, every 0.1-5 s, until Kafka takes them. lode waits meanwhile.
  *
- * <p>A transaction is complete when lode reports its commit ({@link #transactionEnded}); the changes of a transaction
- * therefore must all reach the relay before its commit does: one lane ({@code lode.listener.concurrency=1}).
+ * <p>A record is numbered within its transaction in the order the relay receives it, so the changes of a
+ * transaction must reach the relay in commit order: one lane ({@code lode.listener.concurrency=1}).
  *
  * @since 0.4.0
  */
@@ -42,27 +43,26 @@ final class TransactionalSender extends SenderThread {
 
 	private static final Logger logger = LoggerFactory.getLogger(TransactionalSender.class);
 
-	/** A Kafka transaction is committed once it holds this many records (at the end of a PostgreSQL one). */
-	private static final int MAX_RECORDS = 2_000;
+	/** A Kafka transaction is committed once it holds this many records. */
+	private static final int MAX_RECORDS = 500;
 
-	/** ... or is this old (at the end of a PostgreSQL one), or nothing more is queued. */
-	private static final long MAX_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+	/** ... or at the end of a PostgreSQL transaction once it is this old or nothing more is queued. */
+	private static final long MAX_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
 	private final Supplier<Producer<byte[], byte[]>> producers;
 
 	private final RelayPositions positions;
 
 	/** The records sent in the open Kafka transaction (sender thread only). */
-	private final List<Outgoing> sent = new ArrayList<>();
+	private final List<Numbered> sent = new ArrayList<>();
 
-	/** What Kafka has: transactions that committed at or before it are not sent again (sender thread only). */
-	private @Nullable Lsn committed;
+	/** What Kafka has: records it covers are not sent again (sender thread only). */
+	private @Nullable RelayPosition committed;
 
-	/** The commit LSN of the last PostgreSQL transaction whose records are all in the open Kafka transaction. */
-	private @Nullable Lsn ended;
+	/** The transaction of the last record the relay received, and that record's number in it. */
+	private @Nullable Lsn current;
 
-	/** The commit LSN of the PostgreSQL transaction whose records are in the open Kafka transaction, not all yet. */
-	private @Nullable Lsn open;
+	private long index;
 
 	private long began;
 
@@ -86,18 +86,30 @@ final class TransactionalSender extends SenderThread {
 	}
 
 	@Override
+	public void streamStarted() {
+		this.queue.add(Restarted.INSTANCE);
+	}
+
+	@Override
 	void run() {
 		while (!this.closed) {
 			try {
-				Object item = this.queue.poll(100, TimeUnit.MILLISECONDS);
+				Object item = this.queue.poll(20, TimeUnit.MILLISECONDS);
 				if (item instanceof Outgoing outgoing) {
 					add(outgoing);
 				}
-				else if (item instanceof Ended end) {
-					end(end.commitLsn());
+				else if (item instanceof Ended && this.inTransaction && (this.queue.isEmpty()
+						|| System.nanoTime() - this.began >= MAX_AGE_NANOS)) {
+					commit();
 				}
-				else if (this.inTransaction && this.open == null) {
-					commit(); // nothing more came
+				else if (item == Restarted.INSTANCE) {
+					// lode streams again from what it acknowledged: the transaction it was in comes again from its
+					// start; Kafka gets what it had of it now, and the position skips that part when it comes again
+					commit();
+					this.current = null;
+				}
+				else if (item == null && this.inTransaction) {
+					commit(); // nothing more came: what was sent goes, whole transactions or not
 				}
 			}
 			catch (InterruptedException ex) {
@@ -115,34 +127,37 @@ final class TransactionalSender extends SenderThread {
 	}
 
 	private void add(Outgoing outgoing) throws InterruptedException {
+		Lsn commitLsn = outgoing.change.commitLsn();
+		if (commitLsn.equals(this.current)) {
+			this.index++;
+		}
+		else {
+			this.current = commitLsn;
+			this.index = 1;
+		}
+		Numbered numbered = new Numbered(outgoing, commitLsn, this.index);
 		Throwable failed = this.fatal;
 		if (failed != null) {
 			failed(outgoing, failed);
 			return;
 		}
 		ready();
-		Lsn commitLsn = outgoing.change.commitLsn();
-		Lsn have = this.committed;
-		if (have != null && !commitLsn.isAfter(have)) {
-			acknowledged(outgoing); // Kafka has its transaction: committed by an earlier process
+		RelayPosition have = this.committed;
+		if (have != null && have.covers(commitLsn, numbered.index())) {
+			acknowledged(outgoing); // Kafka has it: committed by an earlier process
 			return;
 		}
 		if (!this.inTransaction) {
 			begin();
 		}
-		this.open = commitLsn;
-		this.sent.add(outgoing);
-		sendInTransaction(outgoing.record);
-	}
-
-	private void end(Lsn commitLsn) throws InterruptedException {
-		if (this.open != null && this.open.equals(commitLsn)) {
-			this.ended = commitLsn;
-			this.open = null;
+		this.sent.add(numbered);
+		try {
+			producer().send(outgoing.record);
 		}
-		// (a transaction with nothing to send: other tables, or Kafka had it)
-		if (this.inTransaction && this.open == null && (this.queue.isEmpty() || this.sent.size() >= MAX_RECORDS
-				|| System.nanoTime() - this.began >= MAX_AGE_NANOS)) {
+		catch (RuntimeException ex) {
+			startOver(ex);
+		}
+		if (this.sent.size() >= MAX_RECORDS) {
 			commit();
 		}
 	}
@@ -161,8 +176,8 @@ final class TransactionalSender extends SenderThread {
 				this.committed = this.positions.read();
 				this.producer = created;
 				this.waitingFor = null;
-				logger.info("The Kafka relay sends exactly once; Kafka has the transactions up to {}",
-						(this.committed != null) ? this.committed : "none");
+				logger.info("The Kafka relay sends exactly once; Kafka has its records up to {}",
+						(this.committed != null) ? this.committed.text() : "none");
 				return;
 			}
 			catch (RuntimeException ex) {
@@ -188,39 +203,27 @@ final class TransactionalSender extends SenderThread {
 		this.began = System.nanoTime();
 	}
 
-	private void sendInTransaction(ProducerRecord<byte[], byte[]> record) throws InterruptedException {
-		try {
-			producer().send(record);
-		}
-		catch (RuntimeException ex) {
-			startOver(ex);
-		}
-	}
-
 	/** Writes the position and commits; acknowledges the records; starts over when Kafka cannot take them now. */
 	private void commit() throws InterruptedException {
-		Lsn position = this.ended;
-		if (!this.inTransaction || position == null) {
-			return;
-		}
-		for (;;) {
+		while (this.inTransaction && !this.sent.isEmpty()) {
+			Numbered last = this.sent.get(this.sent.size() - 1);
+			RelayPosition position = new RelayPosition(last.commitLsn(), last.index());
 			try {
 				producer().send(this.positions.record(position));
 				producer().commitTransaction();
-				break;
 			}
 			catch (RuntimeException ex) {
 				startOver(ex);
+				continue;
 			}
+			this.inTransaction = false;
+			this.committed = position;
+			this.waitingFor = null;
+			for (Numbered numbered : this.sent) {
+				acknowledged(numbered.outgoing());
+			}
+			this.sent.clear();
 		}
-		this.inTransaction = false;
-		this.committed = position;
-		this.waitingFor = null;
-		for (Outgoing outgoing : this.sent) {
-			acknowledged(outgoing);
-		}
-		this.sent.clear();
-		this.ended = null;
 	}
 
 	/**
@@ -241,6 +244,7 @@ final class TransactionalSender extends SenderThread {
 		logger.warn("The Kafka relay's transaction failed ({}); it starts over with a new producer and sends the {}"
 				+ " records of the open transaction again", failure.toString(), this.sent.size());
 		long wait = FIRST_WAIT_MILLIS;
+		List<Numbered> again = new ArrayList<>(this.sent);
 		for (;;) {
 			Producer<byte[], byte[]> current = this.producer;
 			this.producer = null;
@@ -251,21 +255,18 @@ final class TransactionalSender extends SenderThread {
 			wait = backOff(wait);
 			ready();
 			try {
-				begin();
-				List<Outgoing> again = new ArrayList<>(this.sent);
 				this.sent.clear();
-				Lsn have = this.committed;
-				for (Outgoing outgoing : again) {
-					if (have != null && !outgoing.change.commitLsn().isAfter(have)) {
-						acknowledged(outgoing);
+				RelayPosition have = this.committed;
+				for (Numbered numbered : again) {
+					if (have != null && have.covers(numbered.commitLsn(), numbered.index())) {
+						acknowledged(numbered.outgoing());
+						continue;
 					}
-					else {
-						this.sent.add(outgoing);
-						producer().send(outgoing.record);
+					if (!this.inTransaction) {
+						begin();
 					}
-				}
-				if (this.sent.isEmpty() && this.open == null) {
-					this.ended = null;
+					this.sent.add(numbered);
+					producer().send(numbered.outgoing().record);
 				}
 				return;
 			}
@@ -288,8 +289,8 @@ final class TransactionalSender extends SenderThread {
 	}
 
 	private void failSent(Throwable failure) {
-		for (Outgoing outgoing : this.sent) {
-			failed(outgoing, failure);
+		for (Numbered numbered : this.sent) {
+			failed(numbered.outgoing(), failure);
 		}
 		this.sent.clear();
 	}
@@ -306,8 +307,19 @@ final class TransactionalSender extends SenderThread {
 		return false;
 	}
 
+	/** A record with its place: its transaction's commit LSN and its number in it. */
+	private record Numbered(Outgoing outgoing, Lsn commitLsn, long index) {
+	}
+
 	/** The commit of a PostgreSQL transaction arrived. */
 	private record Ended(Lsn commitLsn) {
+	}
+
+	/** lode (re)started streaming. */
+	private enum Restarted {
+
+		INSTANCE
+
 	}
 
 }
