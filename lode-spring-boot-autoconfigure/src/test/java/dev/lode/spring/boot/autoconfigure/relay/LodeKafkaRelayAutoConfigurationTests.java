@@ -108,4 +108,31 @@ class LodeKafkaRelayAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void theRelayHasAHealthIndicatorOfItsOwn() {
+		this.runner.withConfiguration(AutoConfigurations.of(
+				dev.lode.spring.boot.autoconfigure.health.LodeHealthContributorAutoConfiguration.class))
+			.withPropertyValues("lode.relay.kafka.enabled=true", "lode.relay.kafka.tables=orders")
+			.run((context) -> assertThat(context).hasBean("lodeKafkaRelayHealthIndicator").hasBean("lodeHealthIndicator"));
+	}
+
+	@Test
+	void exactlyOnceRefusesSnapshots() {
+		this.runner
+			.withPropertyValues("lode.relay.kafka.enabled=true", "lode.relay.kafka.tables=orders",
+					"lode.relay.kafka.exactly-once=true", "lode.snapshot.mode=initial")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("does not relay snapshots"));
+	}
+
+	@Test
+	void exactlyOnceRelaysWithTheSlotsTransactionalId() {
+		this.runner
+			.withPropertyValues("lode.relay.kafka.enabled=true", "lode.relay.kafka.tables=orders",
+					"lode.relay.kafka.exactly-once=true")
+			.run((context) -> assertThat(context.getBean(KafkaChangeRelay.class).isExactlyOnce()).isTrue());
+	}
+
 }
