@@ -73,7 +73,7 @@ class KafkaRelayBrokerDownTests extends RelayTestApps {
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> InFlightDescriptor.of(container).changes() >= rows + 1);
 			double lagBefore = lag(registry);
-			// a row's next change waits for its first (lode keeps a row's order), so the replication thread waits too
+			// row 1's later changes too: the relay keeps a row's order itself (pipelined), lode need not wait for them
 			for (int version = 2; version <= versions; version++) {
 				sql("update orders set version = " + version + " where id = 1");
 			}
