@@ -59,15 +59,16 @@ final class RecordSender extends SenderThread {
 				batch.add(first);
 				this.queue.drainTo(batch, 1023);
 				for (Object outgoing : batch) {
-					hand((Outgoing) outgoing);
+					try {
+						hand((Outgoing) outgoing);
+					}
+					catch (RuntimeException ex) {
+						failedForGood((Outgoing) outgoing, ex); // the producer could not be made, or failed oddly
+					}
 				}
 			}
 			catch (InterruptedException ex) {
 				break;
-			}
-			catch (RuntimeException ex) {
-				logger.error("The Kafka relay's sender failed", ex);
-				this.fatal = ex;
 			}
 			finally {
 				batch.clear();
