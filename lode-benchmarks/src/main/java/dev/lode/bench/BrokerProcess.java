@@ -29,7 +29,7 @@ final class BrokerProcess implements AutoCloseable {
 		Path data = Files.createTempDirectory("relay-bench-kafka");
 		Path config = directory.resolve("server.properties");
 		Files.writeString(config, String.join("\n", "process.roles=broker,controller", "node.id=1",
-				"controller.quorum.voters=1@localhost:" + controllerPort,
+				"controller.quorum.bootstrap.servers=localhost:" + controllerPort,
 				"listeners=PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort,
 				"advertised.listeners=PLAINTEXT://localhost:" + port, "controller.listener.names=CONTROLLER",
 				"listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT", "log.dirs=" + data,

@@ -70,6 +70,9 @@ public final class RelayBench {
 			// Kafka's own test kit (spring-kafka-test's wrapper calls an API that Debezium's Kafka 4.3 no longer has)
 			broker = new KafkaClusterTestKit.Builder(
 					new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+				// one broker: the exactly-once relay's transactions need their state topic on it
+				.setConfigProp("transaction.state.log.replication.factor", "1")
+				.setConfigProp("transaction.state.log.min.isr", "1")
 				.build();
 			broker.format();
 			broker.startup();
@@ -258,8 +261,8 @@ public final class RelayBench {
 			consumer.assign(partitions);
 			consumer.seekToBeginning(partitions);
 			Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-			long total = ends.values().stream().mapToLong(Long::longValue).sum();
-			while (count < total) {
+			// until each partition's end: with the exactly-once relay, transaction markers take offsets too
+			while (partitions.stream().anyMatch((partition) -> consumer.position(partition) < ends.get(partition))) {
 				for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
 					write(data, record.key());
 					write(data, record.value());
@@ -331,6 +334,8 @@ public final class RelayBench {
 		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
 		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
 		properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+		// what a consumer of the exactly-once relay sees (committed transactions; the same without transactions)
+		properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
 	}
 

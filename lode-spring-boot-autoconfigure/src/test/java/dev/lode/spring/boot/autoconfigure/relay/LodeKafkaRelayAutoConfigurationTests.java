@@ -83,6 +83,8 @@ class LodeKafkaRelayAutoConfigurationTests {
 		assertThat(defaults).containsEntry("acks", "all")
 			.containsEntry("enable.idempotence", "true")
 			.containsEntry("delivery.timeout.ms", String.valueOf(Integer.MAX_VALUE))
+			.containsEntry("batch.size", "262144")
+			.containsEntry("linger.ms", "10")
 			.containsEntry("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class)
 			.containsEntry("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
 		// spring.kafka.producer.acks=1 is the application's choice: kept (not overridden)
