@@ -122,7 +122,8 @@ class KafkaRelayBrokerDownTests extends RelayTestApps {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ LodeMetricsAutoConfiguration.class, LodeHealthContributorAutoConfiguration.class })
+	@ImportAutoConfiguration({ LodeMetricsAutoConfiguration.class, LodeHealthContributorAutoConfiguration.class,
+			LodeKafkaRelayHealthAutoConfiguration.class })
 	static class Observed {
 
 		@Bean

@@ -113,7 +113,8 @@ class LodeKafkaRelayAutoConfigurationTests {
 	@Test
 	void theRelayHasAHealthIndicatorOfItsOwn() {
 		this.runner.withConfiguration(AutoConfigurations.of(
-				dev.lode.spring.boot.autoconfigure.health.LodeHealthContributorAutoConfiguration.class))
+				dev.lode.spring.boot.autoconfigure.health.LodeHealthContributorAutoConfiguration.class,
+				LodeKafkaRelayHealthAutoConfiguration.class))
 			.withPropertyValues("lode.relay.kafka.enabled=true", "lode.relay.kafka.tables=orders")
 			.run((context) -> assertThat(context).hasBean("lodeKafkaRelayHealthIndicator").hasBean("lodeHealthIndicator"));
 	}

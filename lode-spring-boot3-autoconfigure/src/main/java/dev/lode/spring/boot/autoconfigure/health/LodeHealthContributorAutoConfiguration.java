@@ -1,8 +1,5 @@
 package dev.lode.spring.boot.autoconfigure.health;
 
-import dev.lode.kafka.KafkaChangeRelay;
-import dev.lode.spring.boot.autoconfigure.relay.KafkaRelayHealth;
-import dev.lode.spring.boot.autoconfigure.relay.KafkaRelayProperties;
 import dev.lode.spring.container.WalReplicationContainer;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import dev.lode.spring.boot.autoconfigure.LodeProperties;
@@ -13,7 +10,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Registers the {@code lode} health indicator when Spring Boot 3.5 Actuator is present.
@@ -30,21 +26,6 @@ public class LodeHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = "lodeHealthIndicator")
 	LodeHealthIndicator lodeHealthIndicator(WalReplicationContainer container, LodeProperties properties) {
 		return new LodeHealthIndicator(container, LodeHealthReport.describe(properties.outputFormat()));
-	}
-
-	/** The relay's health, when lode relays to Kafka ({@code lodeKafkaRelay}). */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "dev.lode.kafka.KafkaChangeRelay")
-	@ConditionalOnBean(type = "dev.lode.kafka.KafkaChangeRelay")
-	@ConditionalOnEnabledHealthIndicator("lodeKafkaRelay")
-	static class KafkaRelayHealthConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(name = "lodeKafkaRelayHealthIndicator")
-		LodeReportHealthIndicator lodeKafkaRelayHealthIndicator(KafkaChangeRelay relay, KafkaRelayProperties properties) {
-			return new LodeReportHealthIndicator(() -> KafkaRelayHealth.report(relay.status(), properties.getStallTimeout()));
-		}
-
 	}
 
 }
