@@ -19,9 +19,11 @@ final class CpuAccount {
 	private static final Map<String, List<String>> ROLES = new LinkedHashMap<>();
 
 	static {
+		ROLES.put("relay sender thread (records to the producer)", List.of("lode-relay-"));
 		ROLES.put("lode (read, decode, dispatch, listener)", List.of("lode-"));
 		ROLES.put("producer I/O thread", List.of("kafka-producer-"));
 		ROLES.put("bare sender thread", List.of("bare-sender"));
+		ROLES.put("ProducerPerformance thread", List.of("perf-sender"));
 		ROLES.put("JIT compiler", List.of("C1 CompilerThre", "C2 CompilerThre"));
 		ROLES.put("GC", List.of("GC Thread", "G1 "));
 		ROLES.put("benchmark (polls end offsets)", List.of("java"));

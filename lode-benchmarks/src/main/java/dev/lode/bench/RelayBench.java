@@ -56,16 +56,33 @@ public final class RelayBench {
 		int changes = (args.length > 0) ? Integer.parseInt(args[0]) : 200_000;
 		Path out = Path.of((args.length > 1) ? args[1] : "target/relay-bench");
 		Files.createDirectories(out);
-		// Kafka's own test kit (spring-kafka-test's wrapper calls an API that Debezium's Kafka 4.3 no longer has)
-		KafkaClusterTestKit broker = new KafkaClusterTestKit.Builder(
-				new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-			.build();
-		broker.format();
-		broker.startup();
-		broker.waitForReadyBrokers();
-		String servers = broker.bootstrapServers();
+		// --broker=process: a broker process of its own (kafka.Kafka from kafka_2.13), else one in this JVM
+		boolean brokerProcess = List.of(args).contains("--broker=process");
+		args = List.of(args).stream().filter((arg) -> !arg.equals("--broker=process")).toArray(String[]::new);
+		KafkaClusterTestKit broker = null;
+		BrokerProcess process = null;
+		String servers;
+		if (brokerProcess) {
+			process = BrokerProcess.start(out);
+			servers = process.bootstrapServers();
+		}
+		else {
+			// Kafka's own test kit (spring-kafka-test's wrapper calls an API that Debezium's Kafka 4.3 no longer has)
+			broker = new KafkaClusterTestKit.Builder(
+					new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+				// one broker: the exactly-once relay's transactions need their state topic on it
+				.setConfigProp("transaction.state.log.replication.factor", "1")
+				.setConfigProp("transaction.state.log.min.isr", "1")
+				.build();
+			broker.format();
+			broker.startup();
+			broker.waitForReadyBrokers();
+			servers = broker.bootstrapServers();
+		}
+		Map<String, Long> brokerPid = (process != null) ? Map.of("broker process", process.pid()) : Map.of();
 		createTopic(servers, "relay.public.bench");
 		createTopic(servers, "bare.bench");
+		createTopic(servers, "perf.bench");
 		Pg pg = Pg.start();
 		pg.resetTable();
 		pg.createSlot("b_relay", "pgoutput");
@@ -90,8 +107,10 @@ public final class RelayBench {
 		Map<String, String> relayCpu;
 		try {
 			String walsender = pg.query("select active_pid from pg_replication_slots where slot_name = 'b_relay'");
-			Map<String, Long> processes = (walsender != null)
-					? Map.of(CpuAccount.WALSENDER, Long.parseLong(walsender)) : Map.of();
+			Map<String, Long> processes = new java.util.LinkedHashMap<>(brokerPid);
+			if (walsender != null) {
+				processes.put(CpuAccount.WALSENDER, Long.parseLong(walsender));
+			}
 			Map<String, Long> before = CpuAccount.snapshot(processes);
 			relay = measure(servers, "relay.public.bench", changes);
 			relayCpu = CpuAccount.perThousand(before, CpuAccount.snapshot(processes), changes);
@@ -115,28 +134,80 @@ public final class RelayBench {
 				// alive until its CPU time is read: an ended thread leaves /proc/self/task
 				awaitUninterruptibly(counted);
 			}, "bare-sender");
-			Map<String, Long> before = CpuAccount.snapshot(Map.of());
+			Map<String, Long> before = CpuAccount.snapshot(brokerPid);
 			sender.start();
 			bare = measure(servers, "bare.bench", records.size());
-			bareCpu = CpuAccount.perThousand(before, CpuAccount.snapshot(Map.of()), records.size());
+			bareCpu = CpuAccount.perThousand(before, CpuAccount.snapshot(brokerPid), records.size());
 			counted.countDown();
 			sender.join();
 		}
 		Bench.log(String.format("bare KafkaProducer: %,.0f records/s acknowledged (warm: %,.0f)", bare[0], bare[1]));
-		String report = String.format("| sender | changes/s acknowledged, whole run | the last two thirds (warm) |%n"
+
+		// the broker's own producer benchmark: records of the relay's average value size, acks=all, its defaults else
+		long bytes = 0;
+		for (ProducerRecord<byte[], byte[]> record : records) {
+			bytes += (record.value() != null) ? record.value().length : 0;
+		}
+		int recordSize = (int) Math.max(1, bytes / Math.max(1, records.size()));
+		records.clear();
+		double[] perf = new double[2];
+		Map<String, String> perfCpu;
+		String[] perfArgs = { "--topic", "perf.bench", "--num-records", String.valueOf(written), "--record-size",
+				String.valueOf(recordSize), "--throughput", "-1", "--producer-props", "acks=all",
+				"bootstrap.servers=" + servers };
+		Bench.log("ProducerPerformance " + String.join(" ", perfArgs));
+		CountDownLatch perfCounted = new CountDownLatch(1);
+		Throwable[] perfFailure = new Throwable[1];
+		Thread perfSender = new Thread(() -> {
+			try {
+				Class<?> type = Class.forName("org.apache.kafka.tools.ProducerPerformance");
+				java.lang.reflect.Constructor<?> constructor = type.getDeclaredConstructor();
+				constructor.setAccessible(true);
+				java.lang.reflect.Method start = type.getDeclaredMethod("start", String[].class);
+				start.setAccessible(true);
+				start.invoke(constructor.newInstance(), (Object) perfArgs);
+			}
+			catch (Throwable ex) {
+				perfFailure[0] = ex;
+			}
+			awaitUninterruptibly(perfCounted);
+		}, "perf-sender");
+		Map<String, Long> perfBefore = CpuAccount.snapshot(brokerPid);
+		perfSender.start();
+		perf = measure(servers, "perf.bench", written);
+		perfCpu = CpuAccount.perThousand(perfBefore, CpuAccount.snapshot(brokerPid), written);
+		perfCounted.countDown();
+		perfSender.join();
+		if (perfFailure[0] != null) {
+			throw new IllegalStateException("ProducerPerformance failed", perfFailure[0]);
+		}
+		Bench.log(String.format("ProducerPerformance: %,.0f records/s acknowledged (warm: %,.0f)", perf[0], perf[1]));
+		String report = String.format("Broker: %s. Average record value: %d bytes.%n%n"
+				+ "| sender | changes/s acknowledged, whole run | the last two thirds (warm) |%n"
 				+ "|---|---:|---:|%n| lode relay (pgoutput, %,d changes in 1,000-row transactions) | %,.0f | %,.0f |%n"
-				+ "| bare KafkaProducer, same records from a file | %,.0f | %,.0f |%n| ratio | %.2f | %.2f |%n", changes,
-				relay[0], relay[1], bare[0], bare[1], relay[0] / bare[0], relay[1] / bare[1]);
-		StringBuilder cpu = new StringBuilder(String.format(
-				"%n| CPU ms per 1,000 records (whole phase) | lode relay | bare KafkaProducer |%n|---|---:|---:|%n"));
+				+ "| bare KafkaProducer, same records from a file | %,.0f | %,.0f |%n"
+				+ "| ProducerPerformance (acks=all, %d-byte records) | %,.0f | %,.0f |%n"
+				+ "| **ratio relay / ProducerPerformance** | **%.2f** | **%.2f** |%n"
+				+ "| ratio relay / bare KafkaProducer | %.2f | %.2f |%n",
+				brokerProcess ? "a process of its own (kafka.Kafka, KRaft)" : "embedded in the benchmark's JVM",
+				recordSize, changes, relay[0], relay[1], bare[0], bare[1], recordSize, perf[0], perf[1],
+				relay[0] / perf[0], relay[1] / perf[1], relay[0] / bare[0], relay[1] / bare[1]);
+		StringBuilder cpu = new StringBuilder(String.format("%n| CPU ms per 1,000 records (whole phase) | lode relay |"
+				+ " bare KafkaProducer | ProducerPerformance |%n|---|---:|---:|---:|%n"));
 		for (String role : relayCpu.keySet()) {
-			cpu.append(String.format("| %s | %s | %s |%n", role, relayCpu.get(role), bareCpu.getOrDefault(role, "0.0")));
+			cpu.append(String.format("| %s | %s | %s | %s |%n", role, relayCpu.get(role),
+					bareCpu.getOrDefault(role, "0.0"), perfCpu.getOrDefault(role, "0.0")));
 		}
 		report = report + cpu;
 		Files.writeString(out.resolve("relay.md"), report);
 		Bench.log("\n" + report);
 		pg.dropSlots();
-		broker.close();
+		if (broker != null) {
+			broker.close();
+		}
+		if (process != null) {
+			process.close();
+		}
 	}
 
 	/**
@@ -190,8 +261,8 @@ public final class RelayBench {
 			consumer.assign(partitions);
 			consumer.seekToBeginning(partitions);
 			Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-			long total = ends.values().stream().mapToLong(Long::longValue).sum();
-			while (count < total) {
+			// until each partition's end: with the exactly-once relay, transaction markers take offsets too
+			while (partitions.stream().anyMatch((partition) -> consumer.position(partition) < ends.get(partition))) {
 				for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
 					write(data, record.key());
 					write(data, record.value());
@@ -263,6 +334,8 @@ public final class RelayBench {
 		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
 		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
 		properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+		// what a consumer of the exactly-once relay sees (committed transactions; the same without transactions)
+		properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
 	}
 

@@ -76,6 +76,23 @@ class FaultInjectionTest {
 	}
 
 	@Test
+	void everyCommittedRowReachesKafkaExactlyOnceThroughTheTransactionalRelayWhateverFails() throws Exception {
+		FaultPlan base = FaultPlan.named(System.getProperty("lode.faults", "short"), seed());
+		FaultPlan plan = base.withBrokerRestarts(base.restarts() + 1);
+		FaultReport report = new FaultDriver(TestPostgres.get(), plan, directory(), System.out,
+				List.of("--lode.relay.kafka.exactly-once=true"), true).run();
+		// a read_committed consumer sees every committed row's insert and update once, each key in commit order,
+		// through kills of the application, walsender terminations, server and broker restarts
+		assertThat(report.lost()).as("lost rows\n%s", report).isZero();
+		assertThat(report.problems()).as("problems\n%s", report).isEmpty();
+		assertThat(report.duplicates()).as("duplicates\n%s", report).isZero();
+		assertThat(report.injected(Fault.KILL_CONSUMER)).isEqualTo(plan.kills());
+		assertThat(report.injected(Fault.TERMINATE_WALSENDER)).isEqualTo(plan.terminations());
+		assertThat(report.injected(Fault.RESTART_SERVER)).isEqualTo(plan.restarts());
+		assertThat(report.injected(Fault.RESTART_BROKER)).isEqualTo(plan.brokerRestarts());
+	}
+
+	@Test
 	void aListenerKeepsAPerfectCopyThroughInitialAndOnDemandSnapshotsKilledInTheMiddle() throws Exception {
 		boolean full = "full".equals(System.getProperty("lode.faults", "short"));
 		Long seed = seed();

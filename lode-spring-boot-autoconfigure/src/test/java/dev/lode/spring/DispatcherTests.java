@@ -47,6 +47,38 @@ class DispatcherTests {
 	}
 
 	@Test
+	void aPipelinedListenerGetsARowsNextChangeBeforeThePreviousOnesStageCompletedAndTheRowsChangesCompleteInOrder() {
+		this.runner.withUserConfiguration(Pipelined.class).run((context) -> {
+			WalChangeDispatcher dispatcher = context.getBean(WalChangeDispatcher.class);
+			Pipelined listener = context.getBean(Pipelined.class);
+			dispatcher.begin(Changes.TX);
+			dispatcher.change(Changes.insert("orders", "id", 1));
+			// the same row again, its first stage still open: a listener that is not pipelined would hold the thread
+			dispatcher.change(Changes.update("orders", Changes.map("id", 1, "status", "paid"), Changes.map("id", 1)));
+			assertThat(listener.stages).hasSize(2);
+			java.util.concurrent.CompletableFuture<?> committed = dispatcher.commitAsync(Changes.TX)
+				.toCompletableFuture();
+			assertThat(committed).isNotDone();
+			listener.stages.forEach((stage) -> stage.complete(null));
+			assertThat(committed).succeedsWithin(java.time.Duration.ofSeconds(10));
+		});
+	}
+
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class Pipelined {
+
+		final List<java.util.concurrent.CompletableFuture<Void>> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@OnWalChange(table = "orders", pipelined = true)
+		java.util.concurrent.CompletableFuture<Void> relay(dev.lode.core.WalChange change) {
+			java.util.concurrent.CompletableFuture<Void> stage = new java.util.concurrent.CompletableFuture<>();
+			this.stages.add(stage);
+			return stage;
+		}
+
+	}
+
+	@Test
 	void conditionsSeeTheChangeTheRowsTheChangedColumnsAndTheBoundParameters() {
 		this.runner.withUserConfiguration(Journal.class, Conditional.class).run((context) -> {
 			WalChangeDispatcher dispatcher = context.getBean(WalChangeDispatcher.class);

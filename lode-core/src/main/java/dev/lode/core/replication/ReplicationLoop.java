@@ -89,6 +89,9 @@ public final class ReplicationLoop {
 
 	private @Nullable Heartbeat heartbeat;
 
+	/** Reads the server's position while the replication thread is busy (for the lag). */
+	private volatile @Nullable ServerPositionProbe positionProbe;
+
 	/** What may be confirmed to the server: no further than lode's record of the stream says. */
 	private volatile @Nullable ConfirmLimit confirmLimit;
 
@@ -154,6 +157,7 @@ public final class ReplicationLoop {
 				new StreamRecordStore(this.settings.guard().recordSchema(), this.settings.slotName()),
 				opener.connector(), opened.server().walsenderPid(), this.settings.statusInterval(),
 				opened.record().confirmLimit());
+		this.positionProbe = new ServerPositionProbe(opener.connector(), this.observer);
 		this.decoder.reset();
 		if (!this.settings.heartbeatInterval().isZero()) {
 			this.heartbeat = new Heartbeat(opener.connector(), this.settings.heartbeatInterval());
@@ -191,8 +195,10 @@ public final class ReplicationLoop {
 		if (stream == null || replication == null || slot == null) {
 			return; // aborted while opening
 		}
+		ServerPositionProbe probe = this.positionProbe;
 		StatusKeeper keeper = new StatusKeeper(stream, this.streamLock, this.busy, this.keeperPeriodMillis,
-				slot.name());
+				slot.name(), (probe != null) ? probe::probe : () -> {
+				});
 		keeper.start();
 		try {
 			loop(stream, replication);
@@ -222,6 +228,9 @@ public final class ReplicationLoop {
 			ConfirmLimit limit = this.confirmLimit;
 			if (limit != null) {
 				limit.close();
+			}
+			if (probe != null) {
+				probe.close();
 			}
 		}
 		logger.info("Stopped streaming from slot '{}' at {}", slot.name(), acks().acknowledged());

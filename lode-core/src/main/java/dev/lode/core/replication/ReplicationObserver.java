@@ -31,7 +31,8 @@ public interface ReplicationObserver {
 	}
 
 	/**
-	 * The server reported its position (a keepalive while lode was idle).
+	 * The server reported its position (a keepalive while lode was idle), or lode asked for it (while the
+	 * replication thread is busy: called on the status keeper's thread then).
 	 * @param lsn the server's WAL position as sent
 	 */
 	default void serverPosition(Lsn lsn) {

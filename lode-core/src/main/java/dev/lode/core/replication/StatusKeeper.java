@@ -30,7 +30,20 @@ final class StatusKeeper implements Runnable {
 
 	private final Thread thread;
 
+	private final Runnable whileBusy;
+
 	StatusKeeper(PGReplicationStream stream, Lock streamLock, BusyClock busy, long periodMillis, String slot) {
+		this(stream, streamLock, busy, periodMillis, slot, () -> {
+		});
+	}
+
+	/**
+	 * @param whileBusy run once a period while the replication thread is busy (after the status update): work that
+	 * the replication thread would do if it were reading (the server's position for the lag)
+	 */
+	StatusKeeper(PGReplicationStream stream, Lock streamLock, BusyClock busy, long periodMillis, String slot,
+			Runnable whileBusy) {
+		this.whileBusy = whileBusy;
 		this.stream = stream;
 		this.streamLock = streamLock;
 		this.busy = busy;
@@ -53,8 +66,10 @@ final class StatusKeeper implements Runnable {
 		while (!this.stopped) {
 			try {
 				TimeUnit.NANOSECONDS.sleep(this.periodNanos);
-				if (this.busy.busyFor() >= this.periodNanos && this.streamLock.tryLock(this.periodNanos,
-						TimeUnit.NANOSECONDS)) {
+				if (this.busy.busyFor() < this.periodNanos) {
+					continue;
+				}
+				if (this.streamLock.tryLock(this.periodNanos, TimeUnit.NANOSECONDS)) {
 					try {
 						if (!this.stopped && !this.stream.isClosed()) {
 							this.stream.forceUpdateStatus();
@@ -64,6 +79,9 @@ final class StatusKeeper implements Runnable {
 					finally {
 						this.streamLock.unlock();
 					}
+				}
+				if (!this.stopped) {
+					this.whileBusy.run();
 				}
 			}
 			catch (InterruptedException ex) {

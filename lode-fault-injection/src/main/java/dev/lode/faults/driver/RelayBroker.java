@@ -38,6 +38,9 @@ final class RelayBroker implements AutoCloseable {
 	RelayBroker() {
 		int port = freePort();
 		this.broker = new EmbeddedKafkaKraftBroker(1, 1).kafkaPorts(port);
+		// one broker: the exactly-once relay's transactions need their state topic on it
+		this.broker.brokerProperties(java.util.Map.of("transaction.state.log.replication.factor", "1",
+				"transaction.state.log.min.isr", "1"));
 		this.broker.afterPropertiesSet();
 		this.bootstrapServers = this.broker.getBrokersAsString();
 	}
@@ -70,9 +73,13 @@ final class RelayBroker implements AutoCloseable {
 		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
-	/** @return every record of the topic, each partition's in offset order */
+	/**
+	 * @return every record of the topic that a {@code read_committed} consumer sees (all of them without transactions;
+	 * the exactly-once relay's committed ones), each partition's in offset order
+	 */
 	List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
 		Properties properties = new Properties();
+		properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
 		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
 		properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");

@@ -105,4 +105,16 @@ public @interface OnWalChange {
 	@AliasFor(annotation = EventListener.class, attribute = "id")
 	String id() default "";
 
+	/**
+	 * Whether the method keeps each row's order itself when it returns a {@link java.util.concurrent.CompletionStage}:
+	 * it starts its work in the order it is called and completes it in that order (as a Kafka producer does for one
+	 * partition), so lode may deliver a row's next change before the stage of its previous change completed. By
+	 * default ({@code false}) a row's next change waits for that stage, which limits one row to one completion at a
+	 * time. A listener that fails a change must then fail the row's later changes too, or a redelivery could come
+	 * after them.
+	 * @return whether a row's next change may overtake the completion of its previous one
+	 * @since 0.4.0
+	 */
+	boolean pipelined() default false;
+
 }

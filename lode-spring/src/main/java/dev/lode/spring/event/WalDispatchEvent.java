@@ -78,13 +78,25 @@ public abstract class WalDispatchEvent extends ApplicationEvent {
 	 * @param completion the stage it returned
 	 * @since 0.2.0
 	 */
-	public synchronized void pending(String listenerId, CompletionStage<?> completion) {
+	public void pending(String listenerId, CompletionStage<?> completion) {
+		pending(listenerId, completion, false);
+	}
+
+	/**
+	 * Records that a listener returned a stage that completes when its work is done.
+	 * @param listenerId the listener's id
+	 * @param completion the stage it returned
+	 * @param pipelined whether the listener keeps each row's order itself ({@code OnWalChange#pipelined()}): a row's
+	 * next change need not wait for this stage
+	 * @since 0.4.0
+	 */
+	public synchronized void pending(String listenerId, CompletionStage<?> completion, boolean pipelined) {
 		List<PendingListener> list = this.pending;
 		if (list == null) {
 			list = new ArrayList<>(2);
 			this.pending = list;
 		}
-		list.add(new PendingListener(listenerId, completion));
+		list.add(new PendingListener(listenerId, completion, pipelined));
 	}
 
 	/**
@@ -121,9 +133,20 @@ public abstract class WalDispatchEvent extends ApplicationEvent {
 	 *
 	 * @param listenerId the listener's id
 	 * @param completion the stage
+	 * @param pipelined whether the listener keeps each row's order itself, so a row's next change need not wait for
+	 * the stage (since 0.4.0)
 	 * @since 0.2.0
 	 */
-	public record PendingListener(String listenerId, CompletionStage<?> completion) {
+	public record PendingListener(String listenerId, CompletionStage<?> completion, boolean pipelined) {
+
+		/**
+		 * A stage whose row's next change waits for it.
+		 * @param listenerId the listener's id
+		 * @param completion the stage
+		 */
+		public PendingListener(String listenerId, CompletionStage<?> completion) {
+			this(listenerId, completion, false);
+		}
 
 	}
 

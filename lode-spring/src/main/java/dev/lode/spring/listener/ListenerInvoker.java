@@ -45,6 +45,9 @@ final class ListenerInvoker {
 	/** Observations of each call, or {@code null} when off (then nothing is spent on them). */
 	private final @Nullable WalListenerObservations observations;
 
+	/** Whether the method keeps each row's order itself ({@code @OnWalChange(pipelined = true)}). */
+	private final boolean pipelined;
+
 	/** The target bean once resolved, if it is a singleton (so is the same instance for every call). */
 	private volatile @Nullable Object singleton;
 
@@ -57,6 +60,9 @@ final class ListenerInvoker {
 		this.observer = observer;
 		this.observations = observations;
 		ReflectionUtils.makeAccessible(method);
+		dev.lode.spring.annotation.OnWalChange onChange = org.springframework.core.annotation.AnnotatedElementUtils
+			.findMergedAnnotation(method, dev.lode.spring.annotation.OnWalChange.class);
+		this.pipelined = onChange != null && onChange.pipelined();
 	}
 
 	String id() {
@@ -92,7 +98,7 @@ final class ListenerInvoker {
 				event.pending(this.id, stage.whenComplete((value, failure) -> {
 					this.observer.listenerCompleted(this.id, System.nanoTime() - start, failure == null);
 					stop(observation, failure);
-				}));
+				}), this.pipelined);
 				return;
 			}
 		}

@@ -277,20 +277,9 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 
 	/** Waits for the stages listeners returned; a failed one goes to the error handler on a retry thread. */
 	private void completeLater(ChangeDelivery delivery, List<WalDispatchEvent.PendingListener> pending, long size) {
-		RowKey row = RowKey.of(delivery.change, this.options.ordering());
-		RowKey before = RowKey.before(delivery.change);
-		CompletableFuture<Void> settled = new CompletableFuture<>();
-		this.pendingRows.put(row, settled);
-		if (before != null) {
-			this.pendingRows.put(before, settled);
+		if (!allPipelined(pending)) {
+			holdRow(delivery);
 		}
-		delivery.settled = () -> {
-			this.pendingRows.remove(row, settled);
-			if (before != null) {
-				this.pendingRows.remove(before, settled);
-			}
-			settled.complete(null);
-		};
 		ChangeDelivery.allSettled(pending).whenComplete((ignored, unexpected) -> {
 			java.util.Set<String> failed = new java.util.LinkedHashSet<>();
 			Throwable first = null;
@@ -327,6 +316,34 @@ public class WalChangeDispatcher implements ChangeHandler, BeanFactoryAware, Dis
 				}
 			});
 		});
+	}
+
+	/** A row's later change waits until this one completed on its asynchronous listeners (retries included). */
+	private void holdRow(ChangeDelivery delivery) {
+		RowKey row = RowKey.of(delivery.change, this.options.ordering());
+		RowKey before = RowKey.before(delivery.change);
+		CompletableFuture<Void> settled = new CompletableFuture<>();
+		this.pendingRows.put(row, settled);
+		if (before != null) {
+			this.pendingRows.put(before, settled);
+		}
+		delivery.settled = () -> {
+			this.pendingRows.remove(row, settled);
+			if (before != null) {
+				this.pendingRows.remove(before, settled);
+			}
+			settled.complete(null);
+		};
+	}
+
+	/** @return whether every stage is of a listener that keeps each row's order itself */
+	private static boolean allPipelined(List<WalDispatchEvent.PendingListener> pending) {
+		for (WalDispatchEvent.PendingListener listener : pending) {
+			if (!listener.pipelined()) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static Throwable failureOf(CompletableFuture<?> stage) {

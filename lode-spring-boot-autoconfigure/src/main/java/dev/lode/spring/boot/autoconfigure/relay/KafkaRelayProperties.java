@@ -1,5 +1,6 @@
 package dev.lode.spring.boot.autoconfigure.relay;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("lode.relay.kafka")
 public class KafkaRelayProperties {
+
+	/** The default of {@code lode.relay.kafka.stall-timeout}. */
+	public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
 
 	/**
 	 * Whether to relay changes to Kafka (needs spring-kafka and a ProducerFactory, which Spring Boot's Kafka
@@ -43,6 +47,28 @@ public class KafkaRelayProperties {
 	 * enable.idempotence=true, delivery.timeout.ms=2147483647), e.g. lode.relay.kafka.producer[linger.ms]=20.
 	 */
 	private Map<String, String> producer = new LinkedHashMap<>();
+
+	/**
+	 * How long a record may wait for the broker's acknowledgement before the relay's health (lodeKafkaRelay) is DOWN.
+	 */
+	private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+
+	/**
+	 * Whether to send exactly once: each PostgreSQL transaction's records and the position they reach (on
+	 * position-topic, keyed by the slot) in one Kafka transaction, and at start nothing Kafka already has; read_committed
+	 * consumers then see every change once. Needs lode.listener.concurrency=1 and no snapshots.
+	 */
+	private boolean exactlyOnce;
+
+	/**
+	 * The exactly-once relay's transactional.id; default lode-relay-<slot>.
+	 */
+	private @org.jspecify.annotations.Nullable String transactionalId;
+
+	/**
+	 * The exactly-once relay's position topic (compacted, one partition, created when missing), keyed by the slot.
+	 */
+	private String positionTopic = "lode.relay.positions";
 
 	private final Outbox outbox = new Outbox();
 
@@ -84,6 +110,38 @@ public class KafkaRelayProperties {
 
 	public void setProducer(Map<String, String> producer) {
 		this.producer = producer;
+	}
+
+	public Duration getStallTimeout() {
+		return this.stallTimeout;
+	}
+
+	public void setStallTimeout(Duration stallTimeout) {
+		this.stallTimeout = stallTimeout;
+	}
+
+	public boolean isExactlyOnce() {
+		return this.exactlyOnce;
+	}
+
+	public void setExactlyOnce(boolean exactlyOnce) {
+		this.exactlyOnce = exactlyOnce;
+	}
+
+	public @org.jspecify.annotations.Nullable String getTransactionalId() {
+		return this.transactionalId;
+	}
+
+	public void setTransactionalId(@org.jspecify.annotations.Nullable String transactionalId) {
+		this.transactionalId = transactionalId;
+	}
+
+	public String getPositionTopic() {
+		return this.positionTopic;
+	}
+
+	public void setPositionTopic(String positionTopic) {
+		this.positionTopic = positionTopic;
 	}
 
 	public Outbox getOutbox() {

@@ -11,6 +11,14 @@ import dev.lode.spring.boot.autoconfigure.ListenerTables;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
 import dev.lode.spring.boot.autoconfigure.LodeErrorHandlers;
 import dev.lode.spring.boot.autoconfigure.LodeProperties;
+import dev.lode.kafka.DefaultRelayRecordMapper;
+import dev.lode.kafka.ExactlyOnce;
+import dev.lode.kafka.KafkaChangeRelay;
+import dev.lode.kafka.OutboxFormat;
+import dev.lode.kafka.RelayFailuresNeverSkipped;
+import dev.lode.kafka.RelayProducerSettings;
+import dev.lode.kafka.RelayRecordMapper;
+import dev.lode.kafka.RelayedTables;
 import dev.lode.spring.listener.WalChangeErrorHandler;
 import org.postgresql.replication.PGReplicationStream;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,7 +33,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 
 /**
- * Auto-configuration of the Kafka relay ({@code lode.relay.kafka.enabled=true}, spring-kafka on the class path):
+ * Auto-configuration of the Kafka relay ({@code lode.relay.kafka.enabled=true}, spring-kafka and {@code lode-kafka}
+ * on the class path):
  * the {@link KafkaChangeRelay} listener over a copy of the application's producer factory (Spring Boot's from
  * {@code spring.kafka.*}, or the one of the application's {@code KafkaTemplate}), its {@link RelayRecordMapper},
  * the tables lode streams for it, and an error handler that never skips a relay failure.
@@ -37,7 +46,7 @@ import org.springframework.kafka.core.ProducerFactory;
 @AutoConfiguration(before = LodeAutoConfiguration.class,
 		afterName = { "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
 				"org.springframework.boot.autoconfigure.kafka.KafkaAutoConfiguration" })
-@ConditionalOnClass({ KafkaTemplate.class, PGReplicationStream.class })
+@ConditionalOnClass({ KafkaTemplate.class, KafkaChangeRelay.class, PGReplicationStream.class })
 @ConditionalOnProperty(name = "lode.enabled", havingValue = "true", matchIfMissing = true)
 @ConditionalOnBooleanProperty("lode.relay.kafka.enabled")
 @EnableConfigurationProperties({ KafkaRelayProperties.class, LodeProperties.class })
@@ -46,7 +55,11 @@ public class LodeKafkaRelayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RelayRecordMapper lodeRelayRecordMapper(KafkaRelayProperties relay, LodeProperties lode) {
-		return new DefaultRelayRecordMapper(relay, lode.getSlot().getName());
+		KafkaRelayProperties.Outbox outbox = relay.getOutbox();
+		return new DefaultRelayRecordMapper(relay.getTopicPrefix(), relay.getTopics(), lode.getSlot().getName(),
+				RelayedTables.of(outbox.getTables()), new OutboxFormat(outbox.getTopicPrefix(),
+						outbox.getAggregateTypeColumn(), outbox.getAggregateIdColumn(), outbox.getTypeColumn(),
+						outbox.getPayloadColumn()));
 	}
 
 	@Bean
@@ -54,7 +67,7 @@ public class LodeKafkaRelayAutoConfiguration {
 	@SuppressWarnings("unchecked")
 	KafkaChangeRelay lodeKafkaRelay(ObjectProvider<KafkaTemplate<?, ?>> templates,
 			ObjectProvider<ProducerFactory<?, ?>> producerFactories, RelayRecordMapper mapper,
-			KafkaRelayProperties relay) {
+			KafkaRelayProperties relay, LodeProperties lode) {
 		KafkaTemplate<?, ?> application = templates.getIfUnique();
 		ProducerFactory<?, ?> factory = (application != null) ? application.getProducerFactory()
 				: producerFactories.getIfUnique();
@@ -64,9 +77,34 @@ public class LodeKafkaRelayAutoConfiguration {
 					+ " (spring-boot-starter-kafka on Boot 4, spring-kafka on Boot 3) and spring.kafka.bootstrap-servers");
 		}
 		Map<String, Object> overrides = RelayProducerSettings.overrides(configuration(factory), relay.getProducer());
-		KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>((ProducerFactory<byte[], byte[]>) factory,
-				overrides);
-		return new KafkaChangeRelay(template, mapper, relay);
+		ProducerFactory<byte[], byte[]> copy = ((ProducerFactory<byte[], byte[]>) factory)
+			.copyWithConfigurationOverride(overrides);
+		RelayedTables tables = RelayedTables.of(relay.getTables());
+		RelayedTables outbox = RelayedTables.of(relay.getOutbox().getTables());
+		if (!relay.isExactlyOnce()) {
+			return new KafkaChangeRelay(copy, mapper, tables, outbox);
+		}
+		checkExactlyOnce(lode);
+		String slot = lode.getSlot().getName();
+		ExactlyOnce defaults = ExactlyOnce.defaults(slot);
+		String transactionalId = (relay.getTransactionalId() != null) ? relay.getTransactionalId()
+				: defaults.transactionalId();
+		return KafkaChangeRelay.exactlyOnce(copy, mapper, tables, outbox,
+				new ExactlyOnce(transactionalId, relay.getPositionTopic(), slot));
+	}
+
+	/** The exactly-once relay learns a transaction is complete from its commit: its changes must come before. */
+	private static void checkExactlyOnce(LodeProperties lode) {
+		if (lode.getListener().getConcurrency() > 1) {
+			throw new IllegalStateException("lode.relay.kafka.exactly-once=true needs lode.listener.concurrency=1 (it is "
+					+ lode.getListener().getConcurrency() + "): the relay writes each transaction's records in one"
+					+ " Kafka transaction once the transaction's commit arrived, after all its changes");
+		}
+		if (lode.getSnapshot().getMode() != LodeProperties.Snapshot.Mode.NEVER
+				|| !lode.getSnapshot().getTables().isEmpty()) {
+			throw new IllegalStateException("lode.relay.kafka.exactly-once=true does not relay snapshots: remove"
+					+ " lode.snapshot.mode and lode.snapshot.tables, or relay at least once");
+		}
 	}
 
 	@Bean

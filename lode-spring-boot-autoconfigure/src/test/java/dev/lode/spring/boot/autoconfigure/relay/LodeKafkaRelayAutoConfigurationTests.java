@@ -5,6 +5,11 @@ import java.util.Map;
 
 import dev.lode.core.ChangeKind;
 import dev.lode.core.WatchedTable;
+import dev.lode.kafka.DefaultRelayRecordMapper;
+import dev.lode.kafka.KafkaChangeRelay;
+import dev.lode.kafka.RelayFailuresNeverSkipped;
+import dev.lode.kafka.RelayProducerSettings;
+import dev.lode.kafka.RelayedTables;
 import dev.lode.spring.boot.autoconfigure.BootLine;
 import dev.lode.spring.boot.autoconfigure.ListenerTables;
 import dev.lode.spring.boot.autoconfigure.LodeAutoConfiguration;
@@ -78,6 +83,8 @@ class LodeKafkaRelayAutoConfigurationTests {
 		assertThat(defaults).containsEntry("acks", "all")
 			.containsEntry("enable.idempotence", "true")
 			.containsEntry("delivery.timeout.ms", String.valueOf(Integer.MAX_VALUE))
+			.containsEntry("batch.size", "262144")
+			.containsEntry("linger.ms", "10")
 			.containsEntry("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class)
 			.containsEntry("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
 		// spring.kafka.producer.acks=1 is the application's choice: kept (not overridden)
@@ -101,6 +108,34 @@ class LodeKafkaRelayAutoConfigurationTests {
 					.containsEntry("enable.idempotence", "true")
 					.containsEntry("bootstrap.servers", List.of("localhost:1"));
 			});
+	}
+
+	@Test
+	void theRelayHasAHealthIndicatorOfItsOwn() {
+		this.runner.withConfiguration(AutoConfigurations.of(
+				dev.lode.spring.boot.autoconfigure.health.LodeHealthContributorAutoConfiguration.class,
+				LodeKafkaRelayHealthAutoConfiguration.class))
+			.withPropertyValues("lode.relay.kafka.enabled=true", "lode.relay.kafka.tables=orders")
+			.run((context) -> assertThat(context).hasBean("lodeKafkaRelayHealthIndicator").hasBean("lodeHealthIndicator"));
+	}
+
+	@Test
+	void exactlyOnceRefusesSnapshots() {
+		this.runner
+			.withPropertyValues("lode.relay.kafka.enabled=true", "lode.relay.kafka.tables=orders",
+					"lode.relay.kafka.exactly-once=true", "lode.snapshot.mode=initial")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("does not relay snapshots"));
+	}
+
+	@Test
+	void exactlyOnceRelaysWithTheSlotsTransactionalId() {
+		this.runner
+			.withPropertyValues("lode.relay.kafka.enabled=true", "lode.relay.kafka.tables=orders",
+					"lode.relay.kafka.exactly-once=true")
+			.run((context) -> assertThat(context.getBean(KafkaChangeRelay.class).isExactlyOnce()).isTrue());
 	}
 
 }

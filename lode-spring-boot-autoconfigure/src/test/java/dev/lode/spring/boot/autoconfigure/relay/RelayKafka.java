@@ -61,6 +61,9 @@ final class RelayKafka {
 		if (broker == null) {
 			// a fixed port: a broker that stopped and starts again (stop, start) is found there again
 			EmbeddedKafkaKraftBroker started = new EmbeddedKafkaKraftBroker(1, 1).kafkaPorts(freePort());
+			// one broker: the exactly-once relay's transactions need their state topic on it
+			started.brokerProperties(java.util.Map.of("transaction.state.log.replication.factor", "1",
+				"transaction.state.log.min.isr", "1"));
 			started.afterPropertiesSet();
 			Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));
 			broker = started;

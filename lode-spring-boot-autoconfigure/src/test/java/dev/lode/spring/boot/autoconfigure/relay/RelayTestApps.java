@@ -49,6 +49,11 @@ abstract class RelayTestApps {
 	}
 
 	protected ConfigurableApplicationContext start(String... properties) {
+		return start(new Class<?>[0], properties);
+	}
+
+	/** Starts the relay application with more configuration classes. */
+	protected ConfigurableApplicationContext start(Class<?>[] sources, String... properties) {
 		List<String> all = new ArrayList<>(List.of("lode.url=" + this.pg.jdbcUrl(this.db),
 				"lode.username=" + this.pg.username(), "lode.password=" + this.pg.password(),
 				"lode.slot.name=" + this.db, "lode.status-interval=500ms", "lode.shutdown.timeout=2s",
@@ -59,8 +64,9 @@ abstract class RelayTestApps {
 			all.add("lode.plugin=" + plugin);
 		}
 		all.addAll(List.of(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(RelayApplication.class,
-				BootLine.KAFKA_AUTO_CONFIGURATION)
+		List<Class<?>> classes = new ArrayList<>(List.of(RelayApplication.class, BootLine.KAFKA_AUTO_CONFIGURATION));
+		classes.addAll(List.of(sources));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(classes.toArray(Class<?>[]::new))
 			.web(WebApplicationType.NONE)
 			.properties(all.toArray(String[]::new))
 			.run();

@@ -1,4 +1,4 @@
-package dev.lode.spring.boot.autoconfigure.relay;
+package dev.lode.kafka;
 
 import dev.lode.core.WalChange;
 import dev.lode.spring.listener.ListenerFailedException;

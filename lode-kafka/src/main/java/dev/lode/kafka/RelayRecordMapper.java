@@ -1,4 +1,4 @@
-package dev.lode.spring.boot.autoconfigure.relay;
+package dev.lode.kafka;
 
 import dev.lode.core.WalChange;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -1,4 +1,4 @@
-package dev.lode.spring.boot.autoconfigure.relay;
+package dev.lode.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -31,6 +31,9 @@ final class ChangeRecords {
 
 	static final String LSN_HEADER = "lode.lsn";
 
+	/** The {@code lode.kind} header's bytes of each kind, made once. */
+	private static final Map<ChangeKind, byte[]> KINDS = kinds();
+
 	private final String prefix;
 
 	private final Map<String, String> topics;
@@ -50,7 +53,7 @@ final class ChangeRecords {
 
 	ProducerRecord<byte[], byte[]> toRecord(WalChange change) {
 		RecordHeaders headers = new RecordHeaders();
-		headers.add(KIND_HEADER, utf8(change.kind().name()));
+		headers.add(KIND_HEADER, KINDS.get(change.kind()));
 		headers.add(COMMIT_LSN_HEADER, commit(change).lsnBytes());
 		headers.add(LSN_HEADER, utf8(change.lsn().toString()));
 		return new ProducerRecord<>(topic(change), null, key(change), value(change), headers);
@@ -135,6 +138,14 @@ final class ChangeRecords {
 					(commitTime != null) ? commitTime.toString() : null);
 		}
 
+	}
+
+	private static Map<ChangeKind, byte[]> kinds() {
+		Map<ChangeKind, byte[]> kinds = new java.util.EnumMap<>(ChangeKind.class);
+		for (ChangeKind kind : ChangeKind.values()) {
+			kinds.put(kind, utf8(kind.name()));
+		}
+		return kinds;
 	}
 
 	static byte[] utf8(String text) {

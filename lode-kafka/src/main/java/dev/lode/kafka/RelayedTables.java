@@ -1,4 +1,4 @@
-package dev.lode.spring.boot.autoconfigure.relay;
+package dev.lode.kafka;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
  * A list of tables from the relay's configuration: {@code table} (any schema), {@code schema.table} (split at
  * the first dot) or {@code *} (every table).
  *
- * @since 0.2.0
+ * @since 0.2.0 (public in {@code dev.lode.kafka} since 0.4.0)
  */
-final class RelayedTables {
+public final class RelayedTables {
 
 	private final List<Name> names;
 
@@ -27,7 +27,11 @@ final class RelayedTables {
 		this.all = all;
 	}
 
-	static RelayedTables of(List<String> entries) {
+	/**
+	 * @param entries {@code table}, {@code schema.table} or {@code *}; blank entries are ignored
+	 * @return the tables
+	 */
+	public static RelayedTables of(List<String> entries) {
 		List<Name> names = new ArrayList<>();
 		boolean all = false;
 		for (String entry : entries) {
@@ -45,11 +49,16 @@ final class RelayedTables {
 		return new RelayedTables(List.copyOf(names), all);
 	}
 
-	boolean isEmpty() {
+	/** @return whether no table is named */
+	public boolean isEmpty() {
 		return !this.all && this.names.isEmpty();
 	}
 
-	boolean matches(WalChange change) {
+	/**
+	 * @param change a change
+	 * @return whether it is of one of these tables
+	 */
+	public boolean matches(WalChange change) {
 		if (this.all) {
 			return true;
 		}
@@ -62,7 +71,7 @@ final class RelayedTables {
 	}
 
 	/** @return what lode must stream for these tables, the given kinds of change */
-	List<WatchedTable> watched(Set<ChangeKind> kinds) {
+	public List<WatchedTable> watched(Set<ChangeKind> kinds) {
 		List<WatchedTable> watched = new ArrayList<>();
 		if (this.all) {
 			watched.add(new WatchedTable(null, null, kinds));
@@ -74,7 +83,8 @@ final class RelayedTables {
 		return watched;
 	}
 
-	static Set<ChangeKind> allKinds() {
+	/** @return every kind of change */
+	public static Set<ChangeKind> allKinds() {
 		return EnumSet.allOf(ChangeKind.class);
 	}
 

@@ -1,4 +1,4 @@
-package dev.lode.spring.boot.autoconfigure.relay;
+package dev.lode.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -15,15 +15,15 @@ import org.jspecify.annotations.Nullable;
  * payload as its value and every other column as a header of its name (plus {@code eventType},
  * {@code lode.commit-lsn} and {@code lode.lsn}). UPDATEs and DELETEs of outbox rows are not events.
  *
- * @since 0.2.0
+ * @since 0.2.0 (in {@code dev.lode.kafka} since 0.4.0)
  */
 final class OutboxRecords {
 
 	static final String EVENT_TYPE_HEADER = "eventType";
 
-	private final KafkaRelayProperties.Outbox outbox;
+	private final OutboxFormat outbox;
 
-	OutboxRecords(KafkaRelayProperties.Outbox outbox) {
+	OutboxRecords(OutboxFormat outbox) {
 		this.outbox = outbox;
 	}
 
@@ -32,30 +32,30 @@ final class OutboxRecords {
 			return null; // the application deleting (or updating) its outbox rows is no event
 		}
 		Map<String, @Nullable Object> row = change.values();
-		String aggregateType = text(row.get(this.outbox.getAggregateTypeColumn()));
+		String aggregateType = text(row.get(this.outbox.aggregateTypeColumn()));
 		if (aggregateType == null || aggregateType.isEmpty()) {
 			throw new IllegalStateException("Outbox row of " + change.qualifiedTable() + " at " + change.lsn()
-					+ " has no aggregate type in column '" + this.outbox.getAggregateTypeColumn() + "' (columns "
+					+ " has no aggregate type in column '" + this.outbox.aggregateTypeColumn() + "' (columns "
 					+ row.keySet() + "; set lode.relay.kafka.outbox.aggregate-type-column)");
 		}
-		String aggregateId = text(row.get(this.outbox.getAggregateIdColumn()));
+		String aggregateId = text(row.get(this.outbox.aggregateIdColumn()));
 		RecordHeaders headers = new RecordHeaders();
 		for (Map.Entry<String, @Nullable Object> column : row.entrySet()) {
-			if (column.getKey().equals(this.outbox.getPayloadColumn())) {
+			if (column.getKey().equals(this.outbox.payloadColumn())) {
 				continue;
 			}
 			String value = header(change, column.getKey(), column.getValue());
 			headers.add(column.getKey(), (value != null) ? utf8(value) : null);
 		}
-		String type = text(row.get(this.outbox.getTypeColumn()));
+		String type = text(row.get(this.outbox.typeColumn()));
 		if (type != null) {
 			headers.add(EVENT_TYPE_HEADER, utf8(type));
 		}
 		headers.add(ChangeRecords.COMMIT_LSN_HEADER, utf8(change.commitLsn().toString()));
 		headers.add(ChangeRecords.LSN_HEADER, utf8(change.lsn().toString()));
-		String topic = this.outbox.getTopicPrefix() + "." + aggregateType;
+		String topic = this.outbox.topicPrefix() + "." + aggregateType;
 		return new ProducerRecord<>(topic, null, (aggregateId != null) ? utf8(aggregateId) : null,
-				payload(row.get(this.outbox.getPayloadColumn())), headers);
+				payload(row.get(this.outbox.payloadColumn())), headers);
 	}
 
 	private static byte @Nullable [] payload(@Nullable Object value) {

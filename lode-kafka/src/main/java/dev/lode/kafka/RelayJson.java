@@ -1,4 +1,4 @@
-package dev.lode.spring.boot.autoconfigure.relay;
+package dev.lode.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

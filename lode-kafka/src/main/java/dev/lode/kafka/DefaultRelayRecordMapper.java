@@ -1,4 +1,6 @@
-package dev.lode.spring.boot.autoconfigure.relay;
+package dev.lode.kafka;
+
+import java.util.Map;
 
 import dev.lode.core.WalChange;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,13 +23,18 @@ public class DefaultRelayRecordMapper implements RelayRecordMapper {
 	private final ChangeRecords changes;
 
 	/**
-	 * @param properties the relay's configuration
+	 * @param topicPrefix first part of a table's topic: {@code <topic-prefix>.<schema>.<table>}
+	 * @param topics topics of single tables instead, keyed by {@code schema.table}
 	 * @param slot the slot name (in each change record's {@code source})
+	 * @param outboxTables the outbox tables
+	 * @param outbox how outbox rows become events
+	 * @since 0.4.0
 	 */
-	public DefaultRelayRecordMapper(KafkaRelayProperties properties, String slot) {
-		this.outboxTables = RelayedTables.of(properties.getOutbox().getTables());
-		this.outbox = new OutboxRecords(properties.getOutbox());
-		this.changes = new ChangeRecords(properties.getTopicPrefix(), properties.getTopics(), slot);
+	public DefaultRelayRecordMapper(String topicPrefix, Map<String, String> topics, String slot,
+			RelayedTables outboxTables, OutboxFormat outbox) {
+		this.outboxTables = outboxTables;
+		this.outbox = new OutboxRecords(outbox);
+		this.changes = new ChangeRecords(topicPrefix, topics, slot);
 	}
 
 	@Override
