@@ -348,7 +348,6 @@ public final class SnapshotCoordinator {
 
 	/** Loads unfinished snapshots and asks for the startup tables not read yet; once per coordinator. */
 	private void load() throws SQLException {
-		this.loaded = true;
 		Connection c = connection();
 		if (this.store.exists(c)) {
 			for (SnapshotProgressStore.Persisted persisted : this.store.running(c)) {
@@ -383,6 +382,7 @@ public final class SnapshotCoordinator {
 		if (!wanted.isEmpty()) {
 			snapshot(wanted);
 		}
+		this.loaded = true; // not before: a connection that fails (the server restarts) has it loaded again
 		if (this.requested.isEmpty()) {
 			closeConnection();
 		}
@@ -423,8 +423,8 @@ public final class SnapshotCoordinator {
 			if (stage.isCompletedExceptionally()) {
 				return; // a failure stops the stream
 			}
+			finishChunk(first.chunk); // a failure leaves it to be finished again
 			this.closings.pollFirst();
-			finishChunk(first.chunk);
 		}
 		for (Pending reading : List.copyOf(this.pendings)) {
 			if (reading.future.isDone()) {
@@ -559,11 +559,18 @@ public final class SnapshotCoordinator {
 
 	private void finishChunk(ChunkReader.Chunk chunk) throws SQLException {
 		SnapshotTask task = chunk.task;
+		if (chunk.last) {
+			// recorded first: when the write fails (the server restarts: a SQLException, or the connector's
+			// exception for a connection it cannot open, which ends the stream), nothing has changed, and the chunk is
+			// finished again, or read again after the reconnect; a task that left the queue unrecorded was never
+			// read again nor completed (the failover fault mode's resync hung so)
+			this.store.done(connection(), task, (chunk.lastKey != null) ? chunk.lastKey : task.lastKey(),
+					task.rows() + chunk.delivered);
+		}
 		task.chunkDone(chunk.lastKey, chunk.delivered);
 		this.listeners.forEach((listener) -> listener.chunkDelivered(task.progress(), chunk.delivered));
 		if (chunk.last) {
 			this.queue.remove(task);
-			this.store.done(connection(), task);
 			complete(task);
 		}
 		else if (task.logDue()) {

@@ -114,7 +114,13 @@ public final class SnapshotProgressStore {
 
 	/** Records the table's snapshot as complete. */
 	void done(Connection connection, SnapshotTask task) throws SQLException {
-		update(connection, task, task.lastKey(), DONE, task.rows());
+		done(connection, task, task.lastKey(), task.rows());
+	}
+
+	/** Records the table's snapshot as complete, ending after the key with so many rows. */
+	void done(Connection connection, SnapshotTask task, @Nullable List<String> lastKey, long rows)
+			throws SQLException {
+		update(connection, task, lastKey, DONE, rows);
 	}
 
 	/** The UPDATE of a table's progress (its parameters: {@link #bindUpdate}). */
