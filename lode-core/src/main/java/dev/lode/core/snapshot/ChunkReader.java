@@ -58,7 +58,7 @@ final class ChunkReader {
 			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
 		}
 		try {
-			Chunk chunk = select(connection, read.task(), read.after(), read.watermark());
+			Chunk chunk = select(connection, read.task(), read.after(), null, null, read.watermark());
 			try (PreparedStatement statement = connection.prepareStatement("with progress as ("
 					+ SnapshotProgressStore.UPDATE + " returning 1) select txid_current_snapshot()::text,"
 					+ " (select count(*) from progress), pg_logical_emit_message(true, '" + PREFIX + "', ?)")) {
@@ -87,13 +87,7 @@ final class ChunkReader {
 
 	/** Selects the chunk after the task's last key, in the connection's transaction (nothing else). */
 	Chunk select(Connection connection, SnapshotTask task, String watermark) throws SQLException {
-		return select(connection, task, task.lastKey(), watermark);
-	}
-
-	/** Selects the chunk after the key, in the connection's transaction (nothing else). */
-	private Chunk select(Connection connection, SnapshotTask task, @Nullable List<String> lastKey, String watermark)
-			throws SQLException {
-		return select(connection, task, lastKey, null, null, watermark);
+		return select(connection, task, task.lastKey(), null, null, watermark);
 	}
 
 	/**

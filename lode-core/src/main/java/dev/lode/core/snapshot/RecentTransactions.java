@@ -48,11 +48,6 @@ final class RecentTransactions {
 		return this.added;
 	}
 
-	/** @return whether the chunk's snapshot missed any of them */
-	boolean anyMissedBy(ChunkReader.Chunk chunk) {
-		return anyMissedBy(chunk, Long.MAX_VALUE);
-	}
-
 	/**
 	 * @param chunk a chunk
 	 * @param before a {@link #mark()} taken when its read began

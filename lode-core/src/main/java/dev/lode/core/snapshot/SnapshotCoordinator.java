@@ -1021,7 +1021,9 @@ public final class SnapshotCoordinator {
 			if (change.table().equals(SnapshotProgressStore.TABLE)) {
 				return; // lode's own bookkeeping (a publication of all tables carries it)
 			}
-			for (Pending reading : List.copyOf(SnapshotCoordinator.this.pendings)) {
+			// every streamed change passes here: nothing is allocated while no snapshot is read
+			List<Pending> pendings = SnapshotCoordinator.this.pendings;
+			for (Pending reading : pendings.isEmpty() ? List.<Pending>of() : List.copyOf(pendings)) {
 				if (reading.read.task().table().isOf(change)) {
 					if (change.kind() == ChangeKind.UPDATE && !change.unchangedColumns().isEmpty()) {
 						// the chunk being read may hold what this UPDATE did not send: wait for it
@@ -1033,8 +1035,10 @@ public final class SnapshotCoordinator {
 				}
 			}
 			WalChange reconciled = change;
-			for (ChunkReader.Chunk chunk : SnapshotCoordinator.this.windows) {
-				reconciled = reconcile(chunk, reconciled);
+			if (!SnapshotCoordinator.this.windows.isEmpty()) {
+				for (ChunkReader.Chunk chunk : SnapshotCoordinator.this.windows) {
+					reconciled = reconcile(chunk, reconciled);
+				}
 			}
 			SnapshotCoordinator.this.delegate.change(reconciled);
 		}
