@@ -209,6 +209,7 @@ public final class FaultDriver {
 			this.report.problems.add("the driver failed: " + ex);
 			log("PROBLEM: the driver failed: " + ex);
 			ex.printStackTrace(this.out);
+			printConsumerLogTail();
 		}
 		finally {
 			writer.stopAfter(0);
@@ -225,10 +226,18 @@ public final class FaultDriver {
 			this.report.uncertainCommits = writer.uncertainCommits();
 			this.report.endLsn = writer.endLsn();
 		}
-		audit();
-		dropSlot(this.database, this.slot);
-		if (this.secondSource) {
-			dropSlot(this.secondDatabase, this.secondSlot);
+		try {
+			audit();
+			dropSlot(this.database, this.slot);
+			if (this.secondSource) {
+				dropSlot(this.secondDatabase, this.secondSlot);
+			}
+		}
+		catch (RuntimeException ex) {
+			// after a failed run the server can be gone (a restart that did not complete): the report says so
+			// beside the run's own problem instead of hiding it behind the audit's query error
+			this.report.problems.add("the audit could not run: " + ex.getMessage());
+			log("PROBLEM: the audit could not run: " + ex.getMessage());
 		}
 		if (this.broker != null) {
 			this.broker.close();
@@ -558,6 +567,22 @@ public final class FaultDriver {
 			}
 		}
 		return true;
+	}
+
+	/** The last lines of the running consumer's log, kept in the build's output (a CI clone's files are gone). */
+	private void printConsumerLogTail() {
+		ConsumerProcess consumer = this.current;
+		if (consumer == null) {
+			return;
+		}
+		try {
+			List<String> lines = java.nio.file.Files.readAllLines(consumer.log());
+			this.out.println("last lines of " + consumer.log() + ":");
+			lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(this.out::println);
+		}
+		catch (java.io.IOException | RuntimeException ex) {
+			this.out.println("the consumer's log could not be read: " + ex);
+		}
 	}
 
 	private void audit() {
