@@ -39,10 +39,10 @@ import org.springframework.context.event.EventListener;
 /**
  * Snapshot speed (issues 14 and 24), one run, one table: {@code COPY (SELECT * FROM bench) TO STDOUT} into nothing
  * (the read limit of this machine; measured three times, at the start, in the middle and at the end, and the median
- * taken, because a single COPY of a few seconds varied by half between runs), lode's on-demand snapshot of the table (a no-op SNAPSHOT listener; chunk sizes
- * 1024, the default, and 8192), lode's initial snapshot with 1, 2 and 4 readers (key ranges of the table at once)
- * and Debezium's initial snapshot of the same table (embedded engine, its defaults). Rows per second from the start
- * to the last row; for lode also the peak heap of the phase.
+ * taken, because a single COPY of a few seconds varied by half between runs), lode's on-demand snapshot of the table
+ * (a no-op SNAPSHOT listener; chunk sizes 1024, the default, 4096 and 8192), lode's initial snapshot with 1, 2 and 4
+ * readers (key ranges of the table at once) and Debezium's initial snapshot of the same table (embedded engine, its
+ * defaults). Rows per second from the start to the last row; for lode also the peak heap of the phase.
  * {@code java -cp lode-benchmarks.jar dev.lode.bench.SnapshotBench [rows] [out-dir]}.
  */
 public final class SnapshotBench {
@@ -69,7 +69,7 @@ public final class SnapshotBench {
 		String size = pg.query("select pg_size_pretty(pg_table_size('bench'))");
 		Bench.log("Table bench: " + size);
 
-		List<String[]> table = new ArrayList<>();
+		List<Measured> measured = new ArrayList<>();
 		List<Double> copies = new ArrayList<>();
 		copies.add(copy(pg));
 		double debezium = debezium(pg, rows);
@@ -78,9 +78,8 @@ public final class SnapshotBench {
 			long[] peak = new long[1];
 			double lode = lode(pg, rows, chunk, 1, false, peak);
 			Bench.log(String.format("lode, chunk %d: %,.0f rows/s, peak heap %d MiB", chunk, lode, peak[0] >> 20));
-			table.add(new String[] { "lode on-demand snapshot, `lode.snapshot.chunk-size=" + chunk + "`",
-					String.format("%,.0f", lode), String.valueOf(peak[0] >> 20), "",
-					String.format("%.2f", lode / debezium) });
+			measured.add(new Measured("lode on-demand snapshot, `lode.snapshot.chunk-size=" + chunk + "`", lode,
+					peak[0] >> 20));
 		}
 		copies.add(copy(pg));
 		for (int readers : new int[] { 1, 2, 4 }) {
@@ -88,22 +87,20 @@ public final class SnapshotBench {
 			double lode = lode(pg, rows, 1024, readers, true, peak);
 			Bench.log(String.format("lode, initial, %d readers: %,.0f rows/s, peak heap %d MiB", readers, lode,
 					peak[0] >> 20));
-			table.add(new String[] { "lode initial snapshot, `lode.snapshot.parallelism=" + readers + "`",
-					String.format("%,.0f", lode), String.valueOf(peak[0] >> 20), "",
-					String.format("%.2f", lode / debezium) });
+			measured.add(new Measured("lode initial snapshot, `lode.snapshot.parallelism=" + readers + "`", lode,
+					peak[0] >> 20));
 		}
 		copies.add(copy(pg));
 		double copy = Report.median(copies);
-		Bench.log(String.format("COPY: %,.0f / %,.0f / %,.0f rows/s, median %,.0f", copies.get(0), copies.get(1),
-				copies.get(2), copy));
-		table.add(0, new String[] {
-				"`COPY (SELECT * FROM bench) TO STDOUT` into nothing (pgjdbc CopyManager), median of 3 ("
-						+ String.format("%,.0f / %,.0f / %,.0f", copies.get(0), copies.get(1), copies.get(2)) + ")",
+		String each = String.format("%,.0f / %,.0f / %,.0f", copies.get(0), copies.get(1), copies.get(2));
+		Bench.log(String.format("COPY: %s rows/s, median %,.0f", each, copy));
+		List<String[]> table = new ArrayList<>();
+		table.add(new String[] {
+				"`COPY (SELECT * FROM bench) TO STDOUT` into nothing (pgjdbc CopyManager), median of 3 (" + each + ")",
 				String.format("%,.0f", copy), "", "1.00" });
-		for (String[] row : table) {
-			if (row.length > 4) {
-				row[3] = String.format("%.2f", Double.parseDouble(row[1].replace(",", "")) / copy);
-			}
+		for (Measured m : measured) {
+			table.add(new String[] { m.reader(), String.format("%,.0f", m.rate()), String.valueOf(m.peakMiB()),
+					String.format("%.2f", m.rate() / copy), String.format("%.2f", m.rate() / debezium) });
 		}
 		table.add(new String[] { "Debezium 3.6 initial snapshot (embedded engine, defaults)",
 				String.format("%,.0f", debezium), "", String.format("%.2f", debezium / copy) });
@@ -116,6 +113,10 @@ public final class SnapshotBench {
 		Files.writeString(out.resolve("snapshot.md"), report);
 		Bench.log("\n" + report);
 		pg.dropSlots();
+	}
+
+	/** One lode reader's figures, put in the table once the median COPY is known. */
+	private record Measured(String reader, double rate, long peakMiB) {
 	}
 
 	private static double copy(Pg pg) throws Exception {

@@ -572,16 +572,8 @@ public final class FaultDriver {
 	/** The last lines of the running consumer's log, kept in the build's output (a CI clone's files are gone). */
 	private void printConsumerLogTail() {
 		ConsumerProcess consumer = this.current;
-		if (consumer == null) {
-			return;
-		}
-		try {
-			List<String> lines = java.nio.file.Files.readAllLines(consumer.log());
-			this.out.println("last lines of " + consumer.log() + ":");
-			lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(this.out::println);
-		}
-		catch (java.io.IOException | RuntimeException ex) {
-			this.out.println("the consumer's log could not be read: " + ex);
+		if (consumer != null) {
+			this.out.println("last lines of " + consumer.log() + ":\n" + consumer.logTail(40));
 		}
 	}
 
